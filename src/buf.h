@@ -1,0 +1,40 @@
+/*
+ * buf: a growable byte buffer with a mandatory size cap.
+ *
+ * Untrusted input (a daemon.json, an Engine API body) is read into a buf so
+ * that a huge or endless source hits the cap instead of exhausting memory.
+ * The data is always NUL-terminated; len excludes the terminator.
+ *
+ *	struct buf b;
+ *	buf_init(&b, 1 << 20);
+ *	if (buf_add(&b, p, n) < 0)
+ *		... over the cap: b is unchanged ...
+ *	buf_release(&b);
+ */
+#ifndef BOXAUDIT_BUF_H
+#define BOXAUDIT_BUF_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t alloc;
+	size_t cap;	/* largest len allowed */
+};
+
+#define BUF_WUR __attribute__((warn_unused_result))
+
+void buf_init(struct buf *b, size_t cap);
+/* Append; return -1 (adding nothing) when the cap would be exceeded. */
+int buf_add(struct buf *b, const void *p, size_t n) BUF_WUR;
+int buf_addstr(struct buf *b, const char *s) BUF_WUR;
+int buf_addf(struct buf *b, const char *fmt, ...) BUF_WUR __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+/* Free the contents; b may be reused after buf_init. */
+void buf_release(struct buf *b);
+/* Hand the data to the caller (who frees it) and reset b. */
+char *buf_detach(struct buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,86 @@
+#include "config.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "facts.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void facts_set_error(json_t *obj, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	json_object_set_new(obj, key, json_pack("{s:s}", "error", msg));
+	free(msg);
+}
+
+json_t *fact_value(json_t *v, const char *src)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "value", v ? v : json_null());
+	json_object_set_new(o, "source", json_string(src));
+	return o;
+}
+
+/* Read the next path segment from *p into a new string; NULL at the end. */
+static char *next_segment(const char **p)
+{
+	const char *s = *p;
+	if (*s == '.')
+		s++;
+	if (!*s)
+		return NULL;
+	if (*s == '[') {
+		s++;
+		char q = (*s == '"' || *s == '\'') ? *s++ : 0;
+		const char *e = s;
+		while (*e && !(q ? (*e == q && e[1] == ']') : *e == ']'))
+			e++;
+		char *seg = xstrndup(s, (size_t)(e - s));
+		if (*e)
+			e += q ? 2 : 1;
+		*p = e;
+		return seg;
+	}
+	const char *e = s;
+	while (*e && *e != '.' && *e != '[')
+		e++;
+	*p = e;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+json_t *facts_get(json_t *node, const char *path, const char **error_out)
+{
+	const char *p = path;
+	char *seg;
+	if (error_out)
+		*error_out = NULL;
+	while (node && (seg = next_segment(&p))) {
+		if (json_is_object(node)) {
+			json_t *e = json_object_get(node, "error");
+			json_t *next = json_object_get(node, seg);
+			if (json_is_string(e) && !next) {
+				if (error_out)
+					*error_out = json_string_value(e);
+				free(seg);
+				return NULL;
+			}
+			node = next;
+		} else if (json_is_array(node)) {
+			char *end;
+			long i = strtol(seg, &end, 10);
+			node = (*end || i < 0) ? NULL : json_array_get(node, (size_t)i);
+		} else {
+			node = NULL;
+		}
+		free(seg);
+	}
+	if (node && json_is_object(node) && error_out && !*error_out) {
+		json_t *e = json_object_get(node, "error");
+		if (json_is_string(e))
+			*error_out = json_string_value(e);
+	}
+	return node;
+}

@@ -1,0 +1,30 @@
+/*
+ * systemd: resolve a unit the way systemd does, and derive its ExecStart.
+ *
+ * The unit file is the first of /etc/systemd/system, /run/systemd/system,
+ * /usr/lib/systemd/system and /lib/systemd/system that has it (a symlink to
+ * /dev/null means masked).  Drop-ins are NAME.d/ *.conf from all of those
+ * directories, a later directory's file of the same name shadowed by an
+ * earlier one, applied in lexical order of file name.  Directives keep
+ * systemd's semantics: an empty ExecStart= resets the list, Environment=
+ * and EnvironmentFile= accumulate (a leading "-" makes the file optional),
+ * and $VAR / ${VAR} in ExecStart are expanded ($VAR splits into words).
+ */
+#ifndef BOXAUDIT_SYSTEMD_H
+#define BOXAUDIT_SYSTEMD_H
+
+#include <jansson.h>
+#include "rootfs.h"
+
+/*
+ * Resolve UNIT (e.g. "docker.service") and return a new JSON object
+ * (docs/FACTS.md, "systemd unit"):
+ *   {"name", "exists", "path", "masked", "dropins": [paths],
+ *    "exec_start": [argv words after expansion] or null,
+ *    "exec_start_raw": "...", "environment": {K: V},
+ *    "environment_files": [{"path", "optional", "exists", "error"?}],
+ *    "listen_stream": [..] (sockets), "errors": [msgs with file:line]}
+ */
+json_t *systemd_unit_collect(const struct rootfs *r, const char *unit);
+
+#endif

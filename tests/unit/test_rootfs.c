@@ -1,0 +1,188 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "rootfs.h"
+
+static char tmpl[64];
+static char outside[128];
+static struct rootfs rfs;
+
+static void put(const char *rel, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s%s", tmpl, rel);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void mk(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s%s", tmpl, rel);
+	assert_int_equal(mkdir(p, 0755), 0);
+}
+
+static void ln(const char *target, const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s%s", tmpl, rel);
+	assert_int_equal(symlink(target, p), 0);
+}
+
+static int setup(void **state)
+{
+	snprintf(tmpl, sizeof(tmpl), "/tmp/rootfs-test-XXXXXX");
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(outside, sizeof(outside), "%s-outside", tmpl);
+	mkdir(outside, 0755);
+	char p[256];
+	snprintf(p, sizeof(p), "%s/secret", outside);
+	FILE *f = fopen(p, "w");
+	fputs("outside secret", f);
+	fclose(f);
+	mk("/etc");
+	mk("/etc/docker");
+	put("/etc/docker/daemon.json", "{\"icc\": false}");
+	put("/inside-secret", "inside");
+	ln("/etc/docker/daemon.json", "/etc/abs-link");
+	ln("../../../../../../secret", "/etc/dotdot-link");
+	ln(outside, "/etc/abs-outside");	/* re-anchored: does not exist inside */
+	ln("loop-b", "/etc/loop-a");
+	ln("loop-a", "/etc/loop-b");
+	ln("docker", "/etc/rel-dir");
+	char fifo[256];
+	snprintf(fifo, sizeof(fifo), "%s/etc/fifo.json", tmpl);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_int_equal(rootfs_open(&rfs, tmpl, NULL), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	rootfs_close(&rfs);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", tmpl, outside);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_read_plain(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char *err = NULL;
+	assert_int_equal(rootfs_read(&rfs, "/etc/docker/daemon.json", 1024, &b, &err), 0);
+	assert_string_equal(b.data, "{\"icc\": false}");
+	buf_release(&b);
+}
+
+static void test_absolute_link_reanchored(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char *err = NULL;
+	assert_int_equal(rootfs_read(&rfs, "/etc/abs-link", 1024, &b, &err), 0);
+	assert_string_equal(b.data, "{\"icc\": false}");
+	buf_release(&b);
+	/* An absolute link to a real outside path is looked up inside. */
+	assert_int_equal(rootfs_read(&rfs, "/etc/abs-outside/secret", 1024, &b, &err), -1);
+	assert_int_equal(errno, ENOENT);
+	free(err);
+	buf_release(&b);
+}
+
+static void test_dotdot_refused(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char *err = NULL;
+	assert_int_equal(rootfs_read(&rfs, "/etc/dotdot-link", 1024, &b, &err), -1);
+	assert_int_equal(errno, EXDEV);
+	assert_non_null(strstr(err, "outside the audited root"));
+	free(err);
+	err = NULL;
+	assert_int_equal(rootfs_read(&rfs, "/../../secret", 1024, &b, &err), -1);
+	assert_int_equal(errno, EXDEV);
+	free(err);
+	/* ".." that stays inside is fine. */
+	assert_int_equal(rootfs_read(&rfs, "/etc/docker/../../inside-secret", 1024, &b, NULL), 0);
+	assert_string_equal(b.data, "inside");
+	buf_release(&b);
+}
+
+static void test_loop(void **state)
+{
+	struct stat st;
+	char *err = NULL;
+	assert_int_equal(rootfs_stat(&rfs, "/etc/loop-a", 1, &st, &err), -1);
+	assert_int_equal(errno, ELOOP);
+	free(err);
+	assert_int_equal(rootfs_stat(&rfs, "/etc/loop-a", 0, &st, NULL), 0);
+	assert_true(S_ISLNK(st.st_mode));
+}
+
+static void test_fifo_does_not_block(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char *err = NULL;
+	assert_int_equal(rootfs_read(&rfs, "/etc/fifo.json", 1024, &b, &err), -1);
+	assert_non_null(strstr(err, "FIFO"));
+	free(err);
+	buf_release(&b);
+}
+
+static void test_size_cap(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char *err = NULL;
+	assert_int_equal(rootfs_read(&rfs, "/etc/docker/daemon.json", 4, &b, &err), -1);
+	assert_int_equal(errno, EFBIG);
+	free(err);
+	buf_release(&b);
+}
+
+static void test_listdir_and_dir_link(void **state)
+{
+	char **names;
+	size_t n;
+	assert_int_equal(rootfs_listdir(&rfs, "/etc/rel-dir", &names, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "daemon.json");
+	rootfs_free_list(names, n);
+}
+
+static void test_relative_path_rejected(void **state)
+{
+	struct stat st;
+	char *err = NULL;
+	assert_int_equal(rootfs_stat(&rfs, "etc", 1, &st, &err), -1);
+	assert_int_equal(errno, EINVAL);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_plain),
+		cmocka_unit_test(test_absolute_link_reanchored),
+		cmocka_unit_test(test_dotdot_refused),
+		cmocka_unit_test(test_loop),
+		cmocka_unit_test(test_fifo_does_not_block),
+		cmocka_unit_test(test_size_cap),
+		cmocka_unit_test(test_listdir_and_dir_link),
+		cmocka_unit_test(test_relative_path_rejected),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
