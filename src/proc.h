@@ -5,7 +5,8 @@
  * /proc/PID/comm when exe is unreadable), never by its command line, so a
  * "grep dockerd" or a "/tmp/dockerd-fake" is not taken for the daemon.
  * Reads are bounded: argv is capped at PROC_ARGV_CAP bytes.  A process that
- * exits while being read is skipped.
+ * exits while being read is skipped.  All strings of a proc_info are owned
+ * by it and freed by proc_info_release.
  */
 #ifndef BOXAUDIT_PROC_H
 #define BOXAUDIT_PROC_H
@@ -23,6 +24,7 @@ struct proc_info {
 	char **argv;	/* NULL-terminated */
 	size_t argc;
 	uid_t uid;	/* real uid from /proc/PID/status */
+	char *argv_error;	/* why argv is empty (cmdline over the cap), or NULL */
 };
 
 /*
@@ -36,7 +38,10 @@ int proc_find(const struct rootfs *r, const char *const *names,
 void proc_info_release(struct proc_info *p);
 void proc_info_free_all(struct proc_info *v, size_t n);
 
-/* {"pid":..,"exe":..,"comm":..,"argv":[..],"uid":..} as a new reference. */
+/*
+ * {"pid":..,"exe":..,"comm":..,"argv":[..],"uid":.., "argv_error"?: ..} as a
+ * new reference.
+ */
 json_t *proc_info_json(const struct proc_info *p);
 
 #endif
