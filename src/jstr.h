@@ -1,0 +1,21 @@
+/*
+ * jstr: JSON strings from untrusted bytes.
+ *
+ * jansson refuses strings that are not valid UTF-8 (json_string returns
+ * NULL, and json_pack then fails as a whole), yet file names, mount points
+ * and rules files of the audited host may hold any bytes.  jstr never
+ * fails: invalid input has every byte >= 0x80 written as \xNN, so a file
+ * named to dodge the report still shows up in it.
+ */
+#ifndef BOXAUDIT_JSTR_H
+#define BOXAUDIT_JSTR_H
+
+#include <jansson.h>
+
+/* A new string reference for s (NULL gives json null); never NULL. */
+json_t *jstr(const char *s);
+
+/* A new C string the caller frees: s itself if valid UTF-8, else escaped. */
+char *jstr_text(const char *s);
+
+#endif
