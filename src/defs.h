@@ -1,0 +1,135 @@
+/*
+ * defs: benchmark definitions loaded from YAML (checks/README.md).
+ *
+ * A struct defs owns everything loaded: rules (the library, keyed by
+ * rule key) and benchmarks (each an ordered list of checks that point at
+ * rules, with per-version metadata and parameters).  Checks and rules
+ * borrow from the defs and live until defs_release.
+ */
+#ifndef BOXAUDIT_DEFS_H
+#define BOXAUDIT_DEFS_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+enum target_kind {
+	TARGET_HOST, TARGET_DAEMON, TARGET_FILE, TARGET_CONTAINER,
+	TARGET_IMAGE, TARGET_KUBELET, TARGET_PROXY
+};
+
+enum expr_kind { EX_LEAF, EX_ALL, EX_ANY, EX_NONE, EX_NOT, EX_EACH };
+
+enum subject_kind {
+	SUBJ_FACT, SUBJ_FILE, SUBJ_FILE_FACT, SUBJ_FILES_UNDER,
+	SUBJ_AUDIT_PATH, SUBJ_AUDIT_PATH_FACT
+};
+
+enum op {
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN,
+	OP_CONTAINS, OP_NOT_CONTAINS, OP_REGEX, OP_NOT_REGEX, OP_MODE_MAX,
+	OP_MODE_EQ, OP_OWNER, OP_EXISTS, OP_ABSENT, OP_EMPTY, OP_NOT_EMPTY,
+	OP_AUDITED
+};
+
+/* Statuses, in the order reports list them. */
+enum status { ST_PASS, ST_FAIL, ST_MANUAL, ST_SKIP, ST_ERROR, ST_WAIVED, ST__COUNT };
+
+struct expr {
+	enum expr_kind kind;
+	const char *file;	/* borrowed from defs */
+	int line, col;
+	/* EX_LEAF */
+	enum subject_kind subj;
+	char *subject;
+	enum op op;
+	json_t *value;		/* may be the string "$param" */
+	char *value_text;	/* the scalar as written (modes) */
+	pcre2_code *re;
+	enum status absent;	/* meaning of a missing subject */
+	char *expect;
+	char **show;		/* extra element fields shown in findings */
+	size_t nshow;
+	/* EX_ALL, EX_ANY, EX_NONE, EX_NOT */
+	struct expr **kids;
+	size_t nkids;
+	/* EX_EACH */
+	char *each;
+	char *name_field;
+	struct expr *where, *test;
+	enum status empty;	/* status of an empty collection (SKIP unless "pass") */
+};
+
+struct rule {
+	char *key, *title, *label, *description, *remediation, *review, *skip_reason;
+	enum target_kind target;
+	json_t *references;	/* array of strings */
+	double weight;
+	int manual;		/* evaluate: manual */
+	json_t *params;		/* object */
+	struct expr *applies, *test;
+	const char *file;
+	int line;
+};
+
+struct benchmark;
+
+struct check {
+	char *id;
+	char *title;
+	int level;
+	char *assessment;	/* "automated" or "manual", as CIS labels it */
+	const struct rule *rule;
+	json_t *params;		/* rule defaults merged with the benchmark's */
+	char *remediation;	/* override, or NULL for the rule's */
+	struct benchmark *bench;
+};
+
+struct benchmark {
+	char *id, *title, *version, *platform, *extends;
+	json_t *sections;	/* {"1": "Host Configuration", ...} */
+	struct check *checks;
+	size_t nchecks, alloc;
+	const char *file;
+	int line;
+	json_t *raw;		/* the parsed benchmark file, until resolved */
+	int resolving, resolved;
+};
+
+struct defs {
+	struct rule **rules;
+	size_t nrules, rules_alloc;
+	struct benchmark **benches;
+	size_t nbenches, benches_alloc;
+	char **files;		/* names of loaded files, for messages */
+	size_t nfiles, files_alloc;
+	char **errors;		/* "FILE:LINE:COL: message" */
+	size_t nerrors, errors_alloc;
+};
+
+void defs_init(struct defs *d);
+/* Load one file; errors are appended to d->errors.  Returns -1 if any. */
+int defs_load_file(struct defs *d, const char *path);
+/* Load every *.yaml below dir (sorted, recursive). */
+int defs_load_dir(struct defs *d, const char *dir);
+/*
+ * Resolve benchmarks (extends, renumber, add, change, remove) and bind
+ * checks to rules.  Call once after loading; -1 if errors were added.
+ */
+int defs_resolve(struct defs *d);
+void defs_release(struct defs *d);
+
+const struct rule *defs_rule(const struct defs *d, const char *key);
+struct benchmark *defs_benchmark(const struct defs *d, const char *id);
+
+/* "1.1.10" sorts after "1.1.9". */
+int check_id_cmp(const char *a, const char *b);
+/* The id of the check's section ("2" for "2.14", "1.1" for "1.1.3"). */
+char *check_section(const char *id);
+
+const char *status_name(enum status s);
+const char *target_name(enum target_kind t);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * engine: evaluate checks over the facts document.
+ *
+ * Evaluation is a pure function of the check and the facts: it never
+ * touches the host.  The semantics of the expression language are those
+ * of checks/README.md.
+ */
+#ifndef BOXAUDIT_ENGINE_H
+#define BOXAUDIT_ENGINE_H
+
+#include <jansson.h>
+#include "defs.h"
+#include "result.h"
+
+/* Evaluate c over facts into out (which the caller releases). */
+void engine_eval_check(const struct check *c, json_t *facts, struct check_result *out);
+
+#endif
