@@ -166,6 +166,7 @@ void mountinfo_parse(const char *source, const char *text, size_t len,
 json_t *mounts_docker_root(const json_t *entries, const char *path, const char *source)
 {
 	const char *best = NULL;
+	const json_t *best_e = NULL;
 	size_t best_len = 0, i;
 	json_t *e;
 	if (!path || path[0] != '/')
@@ -185,6 +186,7 @@ json_t *mounts_docker_root(const json_t *entries, const char *path, const char *
 			l--;
 		if (!best || l >= best_len) {
 			best = mp;
+			best_e = e;
 			best_len = l;
 		}
 	}
@@ -195,8 +197,10 @@ json_t *mounts_docker_root(const json_t *entries, const char *path, const char *
 		free(msg);
 		return o;
 	}
-	return json_pack("{s:o, s:o, s:b, s:s}", "path", jstr(path), "mount_point", jstr(best),
-			 "separate", best_len > 1, "source", source);
+	return json_pack("{s:o, s:o, s:O, s:O, s:b, s:s}", "path", jstr(path),
+			 "mount_point", jstr(best), "device", json_object_get(best_e, "device"),
+			 "fstype", json_object_get(best_e, "fstype"), "separate", best_len > 1,
+			 "source", source);
 }
 
 int collect_mounts(struct collect_ctx *ctx)

@@ -28,7 +28,8 @@ void mountinfo_parse(const char *source, const char *text, size_t len,
 
 /*
  * The docker_root object for data-root path over parsed entries, as a new
- * reference: {"path", "mount_point", "separate", "source"}, or {"error"}
+ * reference: {"path", "mount_point", "device", "fstype", "separate",
+ * "source"} (the mount holding path), or {"path", "error", "source"}
  * when no mount covers the path.
  */
 json_t *mounts_docker_root(const json_t *entries, const char *path, const char *source);
