@@ -1,0 +1,459 @@
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "api.h"
+#include "collect_api.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Longest object id we put into a request path. */
+#define MAX_ID_LEN 128
+
+/* Ids come from the daemon: only plain ids ("abc123", "sha256:abc") go into a path. */
+static int valid_id(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > MAX_ID_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = id[i];
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+		      (ch >= 'A' && ch <= 'Z') || ch == ':'))
+			return 0;
+	}
+	return 1;
+}
+
+static json_t *error_obj(const char *msg)
+{
+	return json_pack("{s:s}", "error", msg);
+}
+
+/* Redact every string of a command array (or a single command string). */
+static void redact_cmd_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v)) {
+		char *r = api_redact_command(json_string_value(v));
+		json_object_set_new(obj, key, json_string(r));
+		free(r);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *s;
+		json_array_foreach(v, i, s) {
+			if (!json_is_string(s))
+				continue;
+			char *r = api_redact_command(json_string_value(s));
+			json_array_set_new(v, i, json_string(r));
+			free(r);
+		}
+	}
+}
+
+/* A container or image Config: Env values always, secret-like command arguments. */
+static void redact_config(json_t *config)
+{
+	if (!json_is_object(config))
+		return;
+	api_redact_env(json_object_get(config, "Env"));
+	redact_cmd_member(config, "Cmd");
+	redact_cmd_member(config, "Entrypoint");
+}
+
+static const char *strip_slash(const char *name)
+{
+	return name && name[0] == '/' ? name + 1 : name;
+}
+
+struct cont_ref {
+	char *id;
+	char *name;	/* from the list, for error entries */
+	char *image;	/* ImageID from the list */
+	int running;
+};
+
+struct batch {
+	json_t *containers;	/* array, slot per container */
+	json_t *images;		/* array, slot per used image */
+	struct cont_ref *conts;
+	size_t ncont;
+	char **image_ids;
+	size_t nimages;
+};
+
+static void container_done(struct batch *b, size_t i, json_t *json, const char *err)
+{
+	struct cont_ref *r = &b->conts[i];
+	char *src = xasprintf("api:/containers/%s/json", r->id);
+	if (!json_is_object(json)) {
+		json_t *e = error_obj(err ? err : "container inspect is not an object");
+		json_object_set_new(e, "_name", json_string(r->name ? r->name : r->id));
+		json_object_set_new(e, "_source", json_string(src));
+		json_object_set_new(e, "_image", r->image ? json_string(r->image) : json_null());
+		json_object_set_new(e, "_running", json_boolean(r->running));
+		json_decref(json);
+		json_array_set_new(b->containers, i, e);
+		free(src);
+		return;
+	}
+	redact_config(json_object_get(json, "Config"));
+	redact_cmd_member(json, "Path");
+	redact_cmd_member(json, "Args");
+	const char *name = strip_slash(json_string_value(json_object_get(json, "Name")));
+	json_object_set_new(json, "_name", json_string(name ? name : (r->name ? r->name : r->id)));
+	json_object_set_new(json, "_source", json_string(src));
+	json_t *img = json_object_get(json, "Image");
+	json_object_set_new(json, "_image", json_is_string(img) ? json_incref(img) :
+			    (r->image ? json_string(r->image) : json_null()));
+	json_t *st = json_object_get(json_object_get(json, "State"), "Running");
+	json_object_set_new(json, "_running", json_boolean(json_is_boolean(st) ? json_is_true(st)
+							  : r->running));
+	json_array_set_new(b->containers, i, json);
+	free(src);
+}
+
+static json_t *image_slot(struct batch *b, size_t k)
+{
+	json_t *o = json_array_get(b->images, k);
+	if (!json_is_object(o)) {
+		o = json_object();
+		json_array_set_new(b->images, k, o);
+	}
+	return o;
+}
+
+static void image_done(struct batch *b, size_t k, json_t *json, const char *err)
+{
+	const char *id = b->image_ids[k];
+	json_t *slot = image_slot(b, k);
+	char *src = xasprintf("api:/images/%s/json", id);
+	if (json_is_object(json)) {
+		redact_config(json_object_get(json, "Config"));
+		redact_config(json_object_get(json, "ContainerConfig"));
+		json_object_update_missing(json, slot);	/* keeps a history already set */
+		json_t *tags = json_object_get(json, "RepoTags");
+		const char *tag = json_string_value(json_array_get(tags, 0));
+		json_object_set_new(json, "_name", json_string(tag ? tag : id));
+		json_object_set_new(json, "_source", json_string(src));
+		json_array_set_new(b->images, k, json);
+	} else {
+		json_object_set_new(slot, "error",
+				    json_string(err ? err : "image inspect is not an object"));
+		json_object_set_new(slot, "_name", json_string(id));
+		json_object_set_new(slot, "_source", json_string(src));
+		json_object_set_new(slot, "Id", json_string(id));
+		json_decref(json);
+	}
+	free(src);
+}
+
+static void history_done(struct batch *b, size_t k, json_t *json, const char *err)
+{
+	json_t *slot = image_slot(b, k);
+	if (!json_is_array(json)) {
+		json_object_set_new(slot, "history",
+				    error_obj(err ? err : "image history is not an array"));
+		json_decref(json);
+		return;
+	}
+	size_t i;
+	json_t *layer;
+	json_array_foreach(json, i, layer)
+		redact_cmd_member(layer, "CreatedBy");
+	json_object_set_new(slot, "history", json);
+}
+
+static void batch_done(void *arg, size_t i, json_t *json, const char *err)
+{
+	struct batch *b = arg;
+	if (i < b->ncont)
+		container_done(b, i, json, err);
+	else if ((i -= b->ncont) < b->nimages)
+		image_done(b, i, json, err);
+	else
+		history_done(b, i - b->nimages, json, err);
+}
+
+struct plain {
+	json_t **out;
+	char **err;
+};
+
+static void plain_done(void *arg, size_t i, json_t *json, const char *err)
+{
+	struct plain *p = arg;
+	p->out[i] = json;
+	p->err[i] = err ? xstrdup(err) : NULL;
+}
+
+/* GET paths concurrently into out[] / errs[] (each set; caller frees). */
+static void fetch_plain(struct api_client *c, const char *const *paths, size_t n,
+			size_t cap, json_t **out, char **errs)
+{
+	struct plain p = { out, errs };
+	api_get_many(c, paths, n, cap, plain_done, &p);
+}
+
+static json_t *value_or_error(json_t *v, char *err, int want_array)
+{
+	if (v && (want_array ? json_is_array(v) : json_is_object(v)))
+		return v;
+	json_decref(v);
+	json_t *e = error_obj(err ? err : (want_array ? "expected a JSON array"
+						      : "expected a JSON object"));
+	return e;
+}
+
+static void redact_service_spec(json_t *spec)
+{
+	json_t *cs = json_object_get(json_object_get(spec, "TaskTemplate"), "ContainerSpec");
+	if (!json_is_object(cs))
+		return;
+	api_redact_env(json_object_get(cs, "Env"));
+	redact_cmd_member(cs, "Command");
+	redact_cmd_member(cs, "Args");
+}
+
+static json_t *collect_swarm(struct api_client *c)
+{
+	const char *paths[] = { "/swarm", "/nodes", "/services", "/secrets" };
+	json_t *out[4];
+	char *errs[4];
+	fetch_plain(c, paths, 4, API_CAP_LIST, out, errs);
+	json_t *sw = json_object();
+
+	json_t *cluster = value_or_error(out[0], errs[0], 0);
+	json_t *jt = json_object_get(cluster, "JoinTokens");
+	if (json_is_object(jt)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(jt, k, v)
+			json_object_set_new(jt, k, json_string("<redacted>"));
+	}
+	json_object_set_new(sw, "cluster", cluster);
+	json_object_set_new(sw, "nodes", value_or_error(out[1], errs[1], 1));
+
+	json_t *services = value_or_error(out[2], errs[2], 1);
+	if (json_is_array(services)) {
+		size_t i;
+		json_t *s;
+		json_array_foreach(services, i, s) {
+			redact_service_spec(json_object_get(s, "Spec"));
+			redact_service_spec(json_object_get(s, "PreviousSpec"));
+		}
+	}
+	json_object_set_new(sw, "services", services);
+
+	/* Only what identifies a secret: never its data. */
+	json_t *secrets = value_or_error(out[3], errs[3], 1);
+	if (json_is_array(secrets)) {
+		json_t *kept = json_array();
+		size_t i;
+		json_t *s;
+		json_array_foreach(secrets, i, s) {
+			json_t *k = json_object();
+			const char *f[] = { "ID", "CreatedAt", "UpdatedAt" };
+			for (size_t j = 0; j < 3; j++) {
+				json_t *v = json_object_get(s, f[j]);
+				if (json_is_string(v))
+					json_object_set(k, f[j], v);
+			}
+			json_t *name = json_object_get(json_object_get(s, "Spec"), "Name");
+			if (json_is_string(name))
+				json_object_set(k, "Name", name);
+			json_array_append_new(kept, k);
+		}
+		json_decref(secrets);
+		secrets = kept;
+	}
+	json_object_set_new(sw, "secrets", secrets);
+	for (size_t i = 0; i < 4; i++)
+		free(errs[i]);
+	return sw;
+}
+
+/* The socket the docker collector found, as a fallback endpoint. */
+static char *facts_socket(json_t *docker)
+{
+	json_t *s = json_object_get(json_object_get(json_object_get(docker, "sockets"), "docker"),
+				    "value");
+	const char *v = json_string_value(s);
+	if (!v)
+		return NULL;
+	if (v[0] == '/')
+		return xasprintf("unix://%s", v);
+	if (!strncmp(v, "unix://", 7))
+		return xstrdup(v);
+	return NULL;
+}
+
+static void collect_containers(struct api_client *c, json_t *api, json_t *list)
+{
+	struct batch b = {0};
+	size_t n = json_array_size(list), nimg_alloc = 0;
+	json_t *bad = json_array();
+	b.containers = json_array();
+	b.images = json_array();
+	b.conts = xcalloc(n ? n : 1, sizeof(*b.conts));
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		struct cont_ref *r = &b.conts[b.ncont];
+		const char *id = json_string_value(json_object_get(e, "Id"));
+		const char *name = strip_slash(json_string_value(
+			json_array_get(json_object_get(e, "Names"), 0)));
+		const char *img = json_string_value(json_object_get(e, "ImageID"));
+		const char *state = json_string_value(json_object_get(e, "State"));
+		if (!valid_id(id)) {
+			json_t *x = error_obj("the daemon listed a container with an invalid id");
+			json_object_set_new(x, "_name", json_string(name ? name : ""));
+			json_array_append_new(bad, x);
+			continue;
+		}
+		r->id = xstrdup(id);
+		r->name = name ? xstrdup(name) : NULL;
+		r->image = img ? xstrdup(img) : NULL;
+		r->running = state && !strcmp(state, "running");
+		b.ncont++;
+		if (!valid_id(img))
+			continue;
+		size_t k;
+		for (k = 0; k < b.nimages; k++)
+			if (!strcmp(b.image_ids[k], img))
+				break;
+		if (k == b.nimages) {
+			ALLOC_GROW(b.image_ids, b.nimages + 1, nimg_alloc);
+			b.image_ids[b.nimages++] = xstrdup(img);
+		}
+	}
+	/* One slot per request, filled in as answers arrive. */
+	for (i = 0; i < b.ncont; i++)
+		json_array_append_new(b.containers, json_null());
+	for (i = 0; i < b.nimages; i++)
+		json_array_append_new(b.images, json_null());
+
+	size_t np = b.ncont + 2 * b.nimages;
+	char **paths = xcalloc(np ? np : 1, sizeof(*paths));
+	for (i = 0; i < b.ncont; i++)
+		paths[i] = xasprintf("/containers/%s/json", b.conts[i].id);
+	for (i = 0; i < b.nimages; i++) {
+		paths[b.ncont + i] = xasprintf("/images/%s/json", b.image_ids[i]);
+		paths[b.ncont + b.nimages + i] = xasprintf("/images/%s/history", b.image_ids[i]);
+	}
+	api_get_many(c, (const char *const *)paths, np, API_CAP_INSPECT, batch_done, &b);
+	json_array_extend(b.containers, bad);
+	json_decref(bad);
+	json_object_set_new(api, "containers", b.containers);
+	json_object_set_new(api, "images", b.images);
+	json_object_set_new(api, "images_used", json_integer((json_int_t)b.nimages));
+	for (i = 0; i < np; i++)
+		free(paths[i]);
+	free(paths);
+	for (i = 0; i < b.ncont; i++) {
+		free(b.conts[i].id);
+		free(b.conts[i].name);
+		free(b.conts[i].image);
+	}
+	free(b.conts);
+	for (i = 0; i < b.nimages; i++)
+		free(b.image_ids[i]);
+	free(b.image_ids);
+}
+
+int collect_api(struct collect_ctx *ctx)
+{
+	const struct collect_opts *o = ctx->opts;
+	json_t *docker = json_object_get(ctx->facts, "docker");
+	if (!json_is_object(docker)) {
+		docker = json_object();
+		json_object_set_new(ctx->facts, "docker", docker);
+	}
+	if (o->no_api) {
+		facts_set_error(docker, "api", "not contacted: --no-api was given");
+		return 0;
+	}
+	int explicit_host = o->docker_host && *o->docker_host;
+	if (!ctx->live && !explicit_host) {
+		facts_set_error(docker, "api", "not contacted: auditing a root directory, "
+				"pass --docker-host to use an Engine API");
+		return 0;
+	}
+
+	struct api_env env;
+	api_env_from_environ(&env);
+	const char *src;
+	char *fallback = NULL;
+	if (explicit_host) {
+		src = "argv:--docker-host";
+	} else if (env.docker_host && *env.docker_host) {
+		src = "env:DOCKER_HOST";
+	} else if ((fallback = facts_socket(docker))) {
+		src = "facts:docker.sockets.docker";
+	} else {
+		src = "default";
+	}
+	struct api_endpoint ep;
+	char *err = NULL;
+	if (api_endpoint_parse(&ep, o->docker_host, &env, fallback, &err) < 0) {
+		facts_set_error(docker, "api", "%s", err);
+		free(err);
+		free(fallback);
+		return 0;
+	}
+	free(fallback);
+
+	json_t *api = json_object();
+	json_object_set_new(docker, "api", api);
+	json_object_set_new(api, "endpoint", json_string(ep.display));
+	json_object_set_new(api, "endpoint_source", json_string(src));
+	struct api_client c;
+	api_client_init(&c, &ep, o->connect_timeout_ms, o->timeout_ms);
+
+	int transport = 0;
+	json_t *ver = api_negotiate(&c, &transport, &err);
+	if (!ver && transport) {
+		json_object_set_new(api, "error", json_string(err));
+		free(err);
+		api_client_release(&c);
+		return 0;
+	}
+	json_object_set_new(api, "version", ver ? ver : error_obj(err));
+	free(err);
+	json_object_set_new(api, "api_version", json_string(c.version));
+	if (c.version_note)
+		json_object_set_new(api, "api_version_note", json_string(c.version_note));
+
+	const char *paths[] = {
+		"/info",
+		o->running_only ? "/containers/json" : "/containers/json?all=1",
+		"/images/json",
+		"/networks",
+	};
+	json_t *out[4];
+	char *errs[4];
+	fetch_plain(&c, paths, 4, API_CAP_LIST, out, errs);
+	json_t *info = value_or_error(out[0], errs[0], 0);
+	json_object_set_new(api, "info", info);
+	json_t *clist = value_or_error(out[1], errs[1], 1);
+	json_t *ilist = value_or_error(out[2], errs[2], 1);
+	json_object_set_new(api, "images_all", json_is_array(ilist) ?
+			    json_integer((json_int_t)json_array_size(ilist)) : json_incref(ilist));
+	json_object_set_new(api, "networks", value_or_error(out[3], errs[3], 1));
+
+	const char *lns = json_string_value(json_object_get(json_object_get(info, "Swarm"),
+							     "LocalNodeState"));
+	int swarm = lns && !strcmp(lns, "active");
+	if (json_is_array(clist)) {
+		collect_containers(&c, api, clist);
+	} else {
+		json_object_set(api, "containers", clist);
+		json_object_set(api, "images", clist);
+	}
+	json_decref(clist);
+	json_decref(ilist);
+	json_object_set_new(api, "swarm", swarm ? collect_swarm(&c) : json_null());
+	for (size_t i = 0; i < 4; i++)
+		free(errs[i]);
+	api_client_release(&c);
+	return 0;
+}
