@@ -255,6 +255,14 @@ int collect_docker(struct collect_ctx *ctx)
 	free(cf_alloc);
 	free(home);
 
+	/* A command line over the cap was not read: settings from it would be a guess. */
+	const char *argv_err = json_string_value(json_object_get(json_object_get(daemon, "process"),
+								 "argv_error"));
+	if (!fatal && argv_err) {
+		json_decref(file);
+		file = NULL;
+		fatal = xstrdup(argv_err);
+	}
 	json_t *settings, *conflicts;
 	if (fatal) {
 		settings = json_pack("{s:s}", "error", fatal);

@@ -24,6 +24,10 @@
  *    "exec_start_raw": "...", "environment": {K: V},
  *    "environment_files": [{"path", "optional", "exists", "error"?}],
  *    "listen_stream": [..] (sockets), "errors": [msgs with file:line]}
+ * "environment" is Environment= then each EnvironmentFile= (parsed with
+ * envfile_parse) in order, later assignments winning; it is what ExecStart
+ * was expanded with.  An empty unit file is masked like a /dev/null link.
+ * ExecStart prefixes (-@:+!) are stripped; "@" drops the argv[0] word.
  */
 json_t *systemd_unit_collect(const struct rootfs *r, const char *unit);
 
