@@ -1054,3 +1054,69 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 	if (!out->reason)
 		out->reason = xstrdup(out->status == ST_PASS ? "" : status_name(out->status));
 }
+
+/* ---- what the rules need collected ---- */
+
+static void push_unique(const char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+static void request_expr(const struct expr *e, struct fact_request *req)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EX_LEAF:
+		if (e->subj == SUBJ_FILE)
+			push_unique(&req->files, &req->nfiles, e->subject);
+		else if (e->subj == SUBJ_FILE_FACT)
+			push_unique(&req->file_facts, &req->nfile_facts, e->subject);
+		else if (e->subj == SUBJ_FILES_UNDER)
+			push_unique(&req->dirs, &req->ndirs, e->subject);
+		if (e->subj == SUBJ_FACT || e->subj == SUBJ_FILE_FACT || e->subj == SUBJ_AUDIT_PATH_FACT) {
+			const char *p = strncmp(e->subject, "$.", 2) ? e->subject : e->subject + 2;
+			if (!strncmp(p, "docker.api", 10))
+				req->want_api = 1;
+			if (!strncmp(p, "kubernetes", 10))
+				req->want_kubernetes = 1;
+		}
+		break;
+	case EX_EACH:
+		if (!strncmp(e->each, "docker.api", 10) || !strncmp(e->each, "$.docker.api", 12))
+			req->want_api = 1;
+		if (!strncmp(e->each, "kubernetes", 10) || !strncmp(e->each, "$.kubernetes", 12))
+			req->want_kubernetes = 1;
+		request_expr(e->where, req);
+		request_expr(e->test, req);
+		break;
+	default:
+		for (size_t i = 0; i < e->nkids; i++)
+			request_expr(e->kids[i], req);
+	}
+}
+
+void engine_request(const struct check *const *checks, size_t n, struct fact_request *req)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = checks[i]->rule;
+		if (r->target == TARGET_CONTAINER || r->target == TARGET_IMAGE)
+			req->want_api = 1;
+		if (r->target == TARGET_KUBELET || r->target == TARGET_PROXY)
+			req->want_kubernetes = 1;
+		request_expr(r->applies, req);
+		request_expr(r->test, req);
+	}
+}
+
+void engine_request_release(struct fact_request *req)
+{
+	free(req->files);
+	free(req->file_facts);
+	free(req->dirs);
+	memset(req, 0, sizeof(*req));
+}

@@ -2,9 +2,21 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include "facts.h"
+#include "atomic.h"
+#include "collect_api.h"
+#include "collect_docker.h"
+#include "collect_files.h"
+#include "collect_host.h"
+#include "jstr.h"
+#include "users.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* Until the kubelet collector lands. */
+int collect_kubernetes(struct collect_ctx *ctx) __attribute__((weak));
 
 void facts_set_error(json_t *obj, const char *key, const char *fmt, ...)
 {
@@ -83,4 +95,125 @@ json_t *facts_get(json_t *node, const char *path, const char **error_out)
 			*error_out = json_string_value(e);
 	}
 	return node;
+}
+
+/* ---- collection ---- */
+
+static void set_meta(json_t *facts, struct rootfs *root, int live)
+{
+	json_t *meta = json_object();
+	struct buf b;
+	buf_init(&b, 4096);
+	char *hostname = NULL;
+	if (rootfs_read(root, "/etc/hostname", 4096, &b, NULL) == 0) {
+		b.data[strcspn(b.data, "\r\n")] = '\0';
+		if (b.data[0])
+			hostname = xstrdup(b.data);
+	}
+	buf_release(&b);
+	if (live || !hostname) {
+		struct utsname u;
+		if (live && uname(&u) == 0) {
+			free(hostname);
+			hostname = xstrdup(u.nodename);
+		}
+	}
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(meta, "root", jstr(root->dir));
+	json_object_set_new(meta, "hostname", jstr(hostname));
+	json_object_set_new(meta, "collected_at", json_string(when));
+	json_object_set_new(meta, "boxaudit_version", json_string(PACKAGE_VERSION));
+	json_object_set_new(meta, "live", json_boolean(live));
+	json_object_set_new(facts, "meta", meta);
+	free(hostname);
+}
+
+/* Paths held by facts (a TLS key named in daemon.json, a unit file). */
+static void add_fact_paths(json_t *facts, const struct fact_request *req,
+			   const char ***paths, size_t *n, size_t *alloc)
+{
+	for (size_t i = 0; i < req->nfile_facts; i++) {
+		json_t *v = facts_get(facts, req->file_facts[i], NULL);
+		if (json_is_object(v) && json_object_get(v, "value"))
+			v = json_object_get(v, "value");
+		const char *p = json_string_value(v);
+		if (p && p[0] == '/') {
+			ALLOC_GROW(*paths, *n + 1, *alloc);
+			(*paths)[(*n)++] = p;
+		}
+	}
+}
+
+json_t *facts_collect(struct rootfs *root, const struct collect_opts *opts,
+		      const struct fact_request *req, char **err)
+{
+	json_t *facts = json_object();
+	char *real = realpath(root->dir, NULL);
+	int live = real && !strcmp(real, "/");
+	free(real);
+	struct collect_ctx ctx = { .root = root, .live = live, .opts = opts, .facts = facts };
+
+	json_object_set_new(facts, "schema", json_string("boxaudit-facts/1"));
+	set_meta(facts, root, live);
+	json_object_set_new(facts, "refused", json_array());
+	json_object_set_new(facts, "files", json_object());
+	json_object_set_new(facts, "dirs", json_object());
+
+	/* Configuration first: the paths that files and mounts need come from it. */
+	collect_docker(&ctx);
+	if (req->want_api)
+		collect_api(&ctx);
+	if (req->want_kubernetes && collect_kubernetes)
+		collect_kubernetes(&ctx);
+	collect_mounts(&ctx);
+	collect_audit(&ctx);
+
+	struct users users;
+	users_load(&users, root);
+	const char **paths = NULL;
+	size_t n = 0, alloc = 0;
+	for (size_t i = 0; i < req->nfiles; i++) {
+		ALLOC_GROW(paths, n + 1, alloc);
+		paths[n++] = req->files[i];
+	}
+	add_fact_paths(facts, req, &paths, &n, &alloc);
+	collect_files(&ctx, &users, paths, n);
+	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
+	free(paths);
+	users_release(&users);
+	(void)err;
+	return facts;
+}
+
+json_t *facts_load(const char *path, char **err)
+{
+	json_error_t je;
+	json_t *f = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!f) {
+		*err = xasprintf("'%s':%d:%d: %s", path, je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(f) || strcmp(json_string_value(json_object_get(f, "schema")) ?
+					  json_string_value(json_object_get(f, "schema")) : "", "boxaudit-facts/1")) {
+		*err = xasprintf("'%s': not a boxaudit facts snapshot (schema boxaudit-facts/1)", path);
+		json_decref(f);
+		return NULL;
+	}
+	return f;
+}
+
+int facts_dump(const json_t *facts, const char *path, char **err)
+{
+	char *s = json_dumps(facts, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if (!s) {
+		*err = xstrdup("cannot serialise the facts");
+		return -1;
+	}
+	int rc = atomic_write(path, s, strlen(s), err);
+	free(s);
+	return rc;
 }

@@ -1,3 +1,235 @@
+/*
+ * boxaudit: command-line parsing only; src/audit.c does the work.
+ */
 #include "config.h"
+#include <getopt.h>
 #include <stdio.h>
-int main(void) { puts("boxaudit " PACKAGE_VERSION); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include "audit.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+"usage: boxaudit [audit] [options]\n"
+"       boxaudit list [--benchmark ID] [--checks-dir DIR] [-v]\n"
+"       boxaudit validate FILE...\n"
+"\n"
+"Audit this host (or a root directory) against CIS Docker and Kubernetes benchmarks.\n"
+"\n"
+"Selection:\n"
+"  --benchmark ID[,ID]      benchmarks to run (default: detect what is installed)\n"
+"  --check LIST             only these checks (ids or patterns: 2.2,5.*)\n"
+"  --skip LIST              not these checks\n"
+"  --level 1|2              only checks of CIS profile level up to this\n"
+"  --root DIR               audit the host tree mounted at DIR\n"
+"  --checks-dir DIR         definitions directory instead of the built-in one\n"
+"  --add-checks DIR         load more definitions beside the built-in ones (repeatable)\n"
+"Docker:\n"
+"  --docker-host URL        Engine API endpoint (unix://, tcp://; default DOCKER_HOST or the socket)\n"
+"  --no-api                 do not contact the Engine API\n"
+"  --timeout MS             per-request Engine API timeout (default 10000)\n"
+"  --connect-timeout MS     Engine API connect timeout (default 3000)\n"
+"  --running-only           audit running containers only\n"
+"  --container PATTERN      only containers whose name or label (key=value) matches\n"
+"  --exclude-container PATTERN\n"
+"  --scan-image-fs          export images to look for setuid files (4.8; costly)\n"
+"Facts:\n"
+"  --dump-facts FILE        write the collected facts snapshot\n"
+"  --facts FILE             audit a snapshot instead of the host\n"
+"Output:\n"
+"  --format FORMAT          text, json, html or junit for standard output (default text)\n"
+"  -o, --output [FORMAT:]FILE  write a report file (repeatable; format from prefix or extension)\n"
+"  --score-model MODEL      default, flat or absolute\n"
+"  --automated-only         score only checks CIS labels Automated\n"
+"  --color, --no-color      colour text on a terminal (default: when a TTY and no NO_COLOR)\n"
+"  -v, --verbose            show findings of passing checks too\n"
+"  -q, --quiet              print nothing when no check fails\n"
+"  -h, --help, --version\n"
+"\n"
+"Exit status: 0 no check failed, 1 a check failed, 2 usage, definition or I/O error.\n";
+
+enum {
+	OPT_BENCHMARK = 256, OPT_CHECK, OPT_SKIP, OPT_LEVEL, OPT_ROOT, OPT_CHECKS_DIR,
+	OPT_ADD_CHECKS, OPT_DOCKER_HOST, OPT_NO_API, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
+	OPT_RUNNING_ONLY, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
+	OPT_DUMP_FACTS, OPT_FACTS, OPT_FORMAT, OPT_SCORE_MODEL, OPT_AUTOMATED_ONLY,
+	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION
+};
+
+static const struct option long_opts[] = {
+	{"benchmark", required_argument, NULL, OPT_BENCHMARK},
+	{"check", required_argument, NULL, OPT_CHECK},
+	{"skip", required_argument, NULL, OPT_SKIP},
+	{"level", required_argument, NULL, OPT_LEVEL},
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"checks-dir", required_argument, NULL, OPT_CHECKS_DIR},
+	{"add-checks", required_argument, NULL, OPT_ADD_CHECKS},
+	{"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
+	{"no-api", no_argument, NULL, OPT_NO_API},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+	{"running-only", no_argument, NULL, OPT_RUNNING_ONLY},
+	{"container", required_argument, NULL, OPT_CONTAINER},
+	{"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
+	{"scan-image-fs", no_argument, NULL, OPT_SCAN_IMAGE_FS},
+	{"dump-facts", required_argument, NULL, OPT_DUMP_FACTS},
+	{"facts", required_argument, NULL, OPT_FACTS},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, 'o'},
+	{"score-model", required_argument, NULL, OPT_SCORE_MODEL},
+	{"automated-only", no_argument, NULL, OPT_AUTOMATED_ONLY},
+	{"color", no_argument, NULL, OPT_COLOR},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "boxaudit: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'boxaudit --help'.\n");
+	return 2;
+}
+
+static long parse_ms(const char *s, int *ok)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	*ok = *s && !*end && v > 0 && v <= 600000;
+	return v;
+}
+
+/* "json:out.json", or a file whose extension names the format. */
+static int parse_output(const char *arg, enum report_format dflt, struct audit_output *out)
+{
+	const char *colon = strchr(arg, ':');
+	if (colon) {
+		char *f = xstrndup(arg, (size_t)(colon - arg));
+		int ok = report_format_parse(f, &out->format) == 0;
+		free(f);
+		if (ok) {
+			out->path = colon + 1;
+			return *out->path ? 0 : -1;
+		}
+	}
+	out->path = arg;
+	out->format = dflt;
+	const char *dot = strrchr(arg, '.');
+	if (dot && !strcmp(dot, ".json"))
+		out->format = FMT_JSON;
+	else if (dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm")))
+		out->format = FMT_HTML;
+	else if (dot && !strcmp(dot, ".xml"))
+		out->format = FMT_JUNIT;
+	else if (dot && !strcmp(dot, ".txt"))
+		out->format = FMT_TEXT;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct audit_opts o = {
+		.root = "/", .color = -1,
+		.collect = { .connect_timeout_ms = 3000, .timeout_ms = 10000 },
+	};
+	enum report_format fmt = FMT_TEXT;
+	const char *command = "audit";
+	int ok, rc;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		command = argv[1];
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+		if (strcmp(command, "audit") && strcmp(command, "list") && strcmp(command, "validate"))
+			return usage_error("unknown command '%s'", command);
+	}
+	const char **outs = NULL;
+	size_t nouts = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:vqh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BENCHMARK: o.benchmarks = optarg; break;
+		case OPT_CHECK: o.only = optarg; break;
+		case OPT_SKIP: o.skip = optarg; break;
+		case OPT_LEVEL:
+			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
+				return usage_error("--level is 1 or 2, not '%s'", optarg);
+			o.level = atoi(optarg);
+			break;
+		case OPT_ROOT: o.root = optarg; break;
+		case OPT_CHECKS_DIR: o.checks_dir = optarg; break;
+		case OPT_ADD_CHECKS:
+			o.extra_dirs = xrealloc(o.extra_dirs, (o.nextra + 1) * sizeof(*o.extra_dirs));
+			o.extra_dirs[o.nextra++] = optarg;
+			break;
+		case OPT_DOCKER_HOST: o.collect.docker_host = optarg; break;
+		case OPT_NO_API: o.collect.no_api = 1; break;
+		case OPT_TIMEOUT:
+			o.collect.timeout_ms = parse_ms(optarg, &ok);
+			if (!ok)
+				return usage_error("--timeout takes milliseconds (1-600000), not '%s'", optarg);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			o.collect.connect_timeout_ms = parse_ms(optarg, &ok);
+			if (!ok)
+				return usage_error("--connect-timeout takes milliseconds (1-600000), not '%s'", optarg);
+			break;
+		case OPT_RUNNING_ONLY: o.collect.running_only = 1; break;
+		case OPT_CONTAINER: o.container_only = optarg; break;
+		case OPT_EXCLUDE_CONTAINER: o.container_exclude = optarg; break;
+		case OPT_SCAN_IMAGE_FS: o.collect.scan_image_fs = 1; break;
+		case OPT_DUMP_FACTS: o.facts_out = optarg; break;
+		case OPT_FACTS: o.facts_in = optarg; break;
+		case OPT_FORMAT:
+			if (report_format_parse(optarg, &fmt) < 0)
+				return usage_error("unknown format '%s' (text, json, html, junit)", optarg);
+			break;
+		case 'o':
+			outs = xrealloc(outs, (nouts + 1) * sizeof(*outs));
+			outs[nouts++] = optarg;
+			break;
+		case OPT_SCORE_MODEL:
+			if (score_model_parse(optarg, &o.score.model) < 0)
+				return usage_error("unknown score model '%s' (default, flat, absolute)", optarg);
+			break;
+		case OPT_AUTOMATED_ONLY: o.score.automated_only = 1; break;
+		case OPT_COLOR: o.color = 1; break;
+		case OPT_NO_COLOR: o.color = 0; break;
+		case 'v': o.verbose = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case OPT_VERSION: printf("boxaudit %s\n", PACKAGE_VERSION); return 0;
+		default: fputs(usage_text, stderr); return 2;
+		}
+	}
+	if (!strcmp(command, "validate")) {
+		if (optind >= argc)
+			return usage_error("%s", "validate needs definition files");
+		return audit_validate(&o, argv + optind, argc - optind);
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!strcmp(command, "list"))
+		return audit_list(&o);
+
+	o.outputs = xcalloc(nouts + 1, sizeof(*o.outputs));
+	for (size_t i = 0; i < nouts; i++)
+		if (parse_output(outs[i], fmt, &o.outputs[o.noutputs++]) < 0)
+			return usage_error("bad --output '%s'", outs[i]);
+	if (!nouts) {
+		o.outputs[0].format = fmt;
+		o.outputs[0].path = "-";
+		o.noutputs = 1;
+	}
+	rc = audit_run(&o);
+	free(outs);
+	free(o.outputs);
+	free(o.extra_dirs);
+	return rc;
+}
