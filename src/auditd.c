@@ -188,8 +188,10 @@ static char *parse_action(const char *arg, char **why)
 		*why = xasprintf("action 'possible' in '%s' is not supported", arg);
 	} else if (!in_set(a, lists) && !in_set(a, actions)) {
 		*why = xasprintf("unknown list or action '%s' in '%s'", a, arg);
-	} else {
+	} else if (!in_set(b, lists) && !in_set(b, actions)) {
 		*why = xasprintf("unknown list or action '%s' in '%s'", b, arg);
+	} else {
+		*why = xasprintf("-a '%s' needs one list and one action", arg);
 	}
 	if (list) {
 		/* auditctl turns the deprecated entry list into exit. */
