@@ -3,7 +3,7 @@
 
     fake_engine.py --unix PATH [--tcp PORT] [--mode MODE] [--fault-path PREFIX]
                    [--containers N] [--api-version V] [--swarm]
-                   [--fail-container K] [--fixtures DIR] [--log FILE]
+                   [--fail-container K] [--fixtures DIR] [--log FILE] [--tls DIR]
 
 It serves generated /version, /info, /containers/json, /containers/ID/json,
 /images/json, /images/ID/json, /images/ID/history, /networks and (with
@@ -36,6 +36,7 @@ import os
 import re
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -371,6 +372,17 @@ class TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+    tls = None
+
+    def get_request(self):
+        conn, addr = self.socket.accept()
+        if self.tls:
+            # The handshake happens on first read, in the handler's thread.
+            conn = self.tls.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+        return conn, addr
+
+    def handle_error(self, request, client_address):
+        pass  # failed TLS handshakes are expected in tests
 
 
 def main():
@@ -386,12 +398,23 @@ def main():
     p.add_argument("--fail-container", type=int, default=-1)
     p.add_argument("--fixtures")
     p.add_argument("--log")
+    p.add_argument("--tls", metavar="DIR",
+                   help="serve TCP over TLS with DIR/server-cert.pem, requiring a client "
+                        "certificate signed by DIR/ca.pem")
     ARGS = p.parse_args()
     if os.path.exists(ARGS.unix):
         os.unlink(ARGS.unix)
     servers = []
     if ARGS.tcp:
-        servers.append(TCPServer(("127.0.0.1", ARGS.tcp), Handler))
+        tcp = TCPServer(("127.0.0.1", ARGS.tcp), Handler)
+        if ARGS.tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(os.path.join(ARGS.tls, "server-cert.pem"),
+                                os.path.join(ARGS.tls, "server-key.pem"))
+            ctx.load_verify_locations(os.path.join(ARGS.tls, "ca.pem"))
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            tcp.tls = ctx
+        servers.append(tcp)
     # Created last: the socket appearing tells tests that every listener is up.
     servers.insert(0, UnixServer(ARGS.unix, Handler))
     for s in servers[1:]:

@@ -549,6 +549,50 @@ static void test_tcp_and_tls_failure(void **state)
 	run_free(&r);
 }
 
+/* Mutual TLS as the docker CLI does it, against --tls tests/api/tls. */
+static void test_tls(void **state)
+{
+	static const struct {
+		const char *tls, *verify, *certdir;
+		const char *want_error;	/* NULL: must succeed */
+	} cases[] = {
+		{ NULL, "1", "tls", NULL },		/* verify with ca.pem, client cert */
+		{ "1", NULL, "tls-other", NULL },	/* no verification: the CA does not matter */
+		{ NULL, "1", "tls-other", "GET /version from tcp://127.0.0.1:" },	/* wrong CA */
+		{ NULL, "1", "no-such-dir", "GET /version from tcp://127.0.0.1:" },	/* no CA, no client cert */
+		{ "1", NULL, "no-such-dir", "GET /version from tcp://127.0.0.1:" },	/* server wants a client cert */
+	};
+	char port[16], h[64], certs[1100], tlsdir[1100];
+	const char *top = getenv("top_srcdir");
+	snprintf(tlsdir, sizeof(tlsdir), "%s/tests/api/tls", top ? top : ".");
+	snprintf(port, sizeof(port), "%d", free_port());
+	server_start("--tcp", port, "--tls", tlsdir, "--containers", "1", NULL);
+	snprintf(h, sizeof(h), "tcp://127.0.0.1:%s", port);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("tls case %zu\n", i);
+		snprintf(certs, sizeof(certs), "%s/tests/api/%s", top ? top : ".", cases[i].certdir);
+		setenv("DOCKER_CERT_PATH", certs, 1);
+		if (cases[i].tls)
+			setenv("DOCKER_TLS", cases[i].tls, 1);
+		if (cases[i].verify)
+			setenv("DOCKER_TLS_VERIFY", cases[i].verify, 1);
+		struct run r;
+		run_collect(&r, h, 1, 0, 0);
+		unsetenv("DOCKER_TLS");
+		unsetenv("DOCKER_TLS_VERIFY");
+		unsetenv("DOCKER_CERT_PATH");
+		assert_true(r.secs < 4);
+		if (cases[i].want_error) {
+			assert_error_at(r.api, "info", cases[i].want_error);
+		} else {
+			assert_null(json_object_get(r.api, "error"));
+			assert_int_equal(json_array_size(json_object_get(r.api, "containers")), 1);
+			assert_string_equal(str_at(r.api, "endpoint"), h);
+		}
+		run_free(&r);
+	}
+}
+
 /* A misbehaving daemon: where it misbehaves, what we must say, and the time bound. */
 struct fault {
 	const char *mode, *fault_path, *containers;
@@ -619,6 +663,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_swarm, stop_server),
 		cmocka_unit_test_teardown(test_one_inspect_fails, stop_server),
 		cmocka_unit_test_teardown(test_tcp_and_tls_failure, stop_server),
+		cmocka_unit_test_teardown(test_tls, stop_server),
 		cmocka_unit_test_teardown(test_faults, stop_server),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
