@@ -14,8 +14,11 @@
 /*
  * Read ROOT/proc/1/mountinfo (or ROOT/proc/self/mountinfo) and set
  * facts.mounts, with docker_root from docker.daemon.settings["data-root"]
- * (collected before) or the default.  Returns 0, or -1 when no mountinfo
- * could be read (facts.mounts is then {"error": ...}).
+ * (collected before) or the default.  Like dockerd, the data root's
+ * symlinks are resolved (inside the root) before its mount is looked up;
+ * docker_root then has "resolved" next to "path" as configured.  Returns
+ * 0, or -1 when no mountinfo could be read (facts.mounts is then
+ * {"error": ...}).
  */
 int collect_mounts(struct collect_ctx *ctx);
 

@@ -38,21 +38,30 @@ static const struct root_case {
 	const char *path, *mount_point, *device;
 	int separate;
 	const char *source;
+	const char *resolved;	/* the data root's symlinks resolved, or NULL: the same */
+	int loop;		/* resolve_error expected */
 } root_cases[] = {
 	{"separate", NULL, 13, "/var/lib/docker", "/var/lib/docker", "/dev/sdb1", 1,
-	 "mountinfo; data-root not collected, assumed /var/lib/docker"},
-	{"separate", "/var/lib/docker/", 13, "/var/lib/docker/", "/var/lib/docker", "/dev/sdb1", 1, "mountinfo"},
-	{"separate", "/srv/docker", 13, "/srv/docker", "/", "/dev/vda", 0, "mountinfo"},
+	 "mountinfo; data-root not collected, assumed /var/lib/docker", NULL, 0},
+	{"separate", "/var/lib/docker/", 13, "/var/lib/docker/", "/var/lib/docker", "/dev/sdb1", 1, "mountinfo", NULL, 0},
+	{"separate", "/srv/docker", 13, "/srv/docker", "/", "/dev/vda", 0, "mountinfo", NULL, 0},
 	/* /var/lib/docker2 and /var/lib/dockerd are not above /var/lib/docker. */
 	{"shared", NULL, 4, "/var/lib/docker", "/", "/dev/vda", 0,
-	 "mountinfo; data-root not collected, assumed /var/lib/docker"},
-	{"shared", "/var/lib/docker2/x", 4, "/var/lib/docker2/x", "/var/lib/docker2", "/dev/sdc1", 1, "mountinfo"},
+	 "mountinfo; data-root not collected, assumed /var/lib/docker", NULL, 0},
+	{"shared", "/var/lib/docker2/x", 4, "/var/lib/docker2/x", "/var/lib/docker2", "/dev/sdc1", 1, "mountinfo", NULL, 0},
 	{"escaped", "/mnt/my disk/docker", 3, "/mnt/my disk/docker", "/mnt/my disk",
-	 "/dev/disk/by-label/my\\label", 1, "mountinfo"},
+	 "/dev/disk/by-label/my\\label", 1, "mountinfo", NULL, 0},
 	{"self-only", NULL, 1, "/var/lib/docker", "/", "/dev/vda", 0,
-	 "mountinfo; data-root not collected, assumed /var/lib/docker"},
+	 "mountinfo; data-root not collected, assumed /var/lib/docker", NULL, 0},
 	{"malformed", NULL, 2, "/var/lib/docker", "/var/lib/docker", "/dev/sdb1", 1,
-	 "mountinfo; data-root not collected, assumed /var/lib/docker"},
+	 "mountinfo; data-root not collected, assumed /var/lib/docker", NULL, 0},
+	/* dockerd resolves a symlinked data root: the target's mount counts. */
+	{"symlinked", NULL, 2, "/var/lib/docker", "/data", "/dev/sdd1", 1,
+	 "mountinfo; data-root not collected, assumed /var/lib/docker", "/data/docker", 0},
+	{"symlinked", "/srv/d/", 2, "/srv/d/", "/data", "/dev/sdd1", 1, "mountinfo", "/data/docker", 0},
+	{"symlinked", "/srv/../srv/d", 2, "/srv/../srv/d", "/data", "/dev/sdd1", 1, "mountinfo", "/data/docker", 0},
+	{"symlinked", "/srv/loop/x", 2, "/srv/loop/x", "/", "/dev/vda", 0, "mountinfo", NULL, 1},
+	{"symlinked", "/data/docker", 2, "/data/docker", "/data", "/dev/sdd1", 1, "mountinfo", NULL, 0},
 };
 
 static void test_docker_root_table(void **state)
@@ -75,6 +84,11 @@ static void test_docker_root_table(void **state)
 		assert_string_equal(str(dr, "device"), c->device);
 		assert_int_equal(json_is_true(json_object_get(dr, "separate")), c->separate);
 		assert_string_equal(str(dr, "source"), c->source);
+		if (c->resolved)
+			assert_string_equal(str(dr, "resolved"), c->resolved);
+		else
+			assert_null(json_object_get(dr, "resolved"));
+		assert_int_equal(json_object_get(dr, "resolve_error") != NULL, c->loop);
 		assert_string_equal(str(dr, "path_source"),
 				    c->data_root ? "daemon.json:data-root" : "assumed");
 		json_decref(facts);
