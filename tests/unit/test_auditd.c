@@ -71,6 +71,8 @@ static const struct { const char *line, *rule; } rule_cases[] = {
 	{"-a always,exit -F key=\"q k\" -F path='/a b' -p wa -C auid!=obj_uid",
 	 "{\"kind\":\"syscall\",\"action\":\"exit,always\",\"path\":\"/a b\",\"perm\":\"wa\","
 	 "\"key\":\"q k\",\"arch\":null,\"syscalls\":[],\"fields\":[\"auid!=obj_uid\"],\"line\":1}"},
+	{"-w /x\xff -k \xfe",
+	 "{\"kind\":\"watch\",\"path\":\"/x\\\\xff\",\"perm\":\"rwxa\",\"key\":\"\\\\xfe\",\"line\":1}"},
 	/* Ignored lines. */
 	{"", NULL}, {"   ", NULL}, {"# -w /etc/docker", NULL}, {"  # indented", NULL},
 	{"-D", NULL}, {"-b 8192", NULL}, {"-f 1", NULL}, {"-e 2", NULL}, {"-r 0", NULL},

@@ -106,6 +106,8 @@ static int setup(void **state)
 	ln("../../../../../..", "/srv/tree/up");	/* reported, never followed */
 	put("/srv/tree/z.txt", "z", 0666);
 	ln("../../../../..", "/srv/escape");
+	mk("/srv/odd", 0755);
+	put("/srv/odd/bad\xff", "", 0666);	/* not UTF-8: jansson alone would drop it */
 	/* 34 nested directories. */
 	char rel[256] = "/srv/deep";
 	mk(rel, 0755);
@@ -389,6 +391,21 @@ static void test_dirs_missing_and_errors(void **state)
 	json_decref(facts);
 }
 
+static void test_non_utf8_name(void **state)
+{
+	(void)state;
+	struct collect_ctx ctx;
+	json_t *facts = new_facts(&ctx);
+	const char *dirs[] = {"/srv/odd"};
+	collect_dirs(&ctx, &users, dirs, 1);
+	json_t *e = json_object_get(json_object_get(json_object_get(facts, "dirs"), "/srv/odd"), "entries");
+	assert_int_equal(json_array_size(e), 1);
+	assert_string_equal(str(json_array_get(e, 0), "path"), "/srv/odd/bad\\xff");
+	assert_string_equal(str(json_array_get(e, 0), "source"), "stat:/srv/odd/bad\\xff");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(e, 0), "mode")), 0666);
+	json_decref(facts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_dirs_table),
 		cmocka_unit_test(test_dir_entries),
 		cmocka_unit_test(test_dirs_missing_and_errors),
+		cmocka_unit_test(test_non_utf8_name),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
