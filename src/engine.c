@@ -19,6 +19,7 @@ struct trace_entry {
 	char *expected;
 	char *source;
 	char *note;
+	int skipped;		/* missing because a collector did not run */
 };
 
 struct trace {
@@ -275,6 +276,35 @@ static enum status judge_value(const struct expr *e, const json_t *actual,
 /* ---- leaves ---- */
 
 /*
+ * Why a fact is missing on purpose: a collector that did not run (the
+ * Engine API with --no-api, say) leaves {"skipped": "why"} in its place.
+ * Returns the reason of the nearest such object on the path, or NULL.
+ */
+static const char *skipped_reason(json_t *base, const char *path)
+{
+	char *p = xstrdup(path);
+	const char *why = NULL;
+	for (;;) {
+		json_t *n = facts_get(base, p, NULL);
+		if (json_is_object(n) && json_is_string(json_object_get(n, "skipped"))) {
+			why = json_string_value(json_object_get(n, "skipped"));
+			break;
+		}
+		char *dot = strrchr(p, '.');
+		if (!dot)
+			break;
+		*dot = '\0';
+	}
+	if (!why) {
+		json_t *n = facts_get(base, p, NULL);
+		if (json_is_object(n) && json_is_string(json_object_get(n, "skipped")))
+			why = json_string_value(json_object_get(n, "skipped"));
+	}
+	free(p);
+	return why;
+}
+
+/*
  * Look a fact up: "$.a.b" from the document root, otherwise relative to the
  * current element (or the root outside an each).  A {"value","source"}
  * node is unwrapped.  Returns 1 found, 0 missing, -1 error (*err).
@@ -285,7 +315,8 @@ static int lookup_fact(struct ev *ev, const char *path, json_t **val, char **sou
 	const char *p = absolute ? path + 2 : path;
 	json_t *base = (!absolute && ev->elem) ? ev->elem : ev->facts;
 	const char *ferr = NULL;
-	json_t *n = facts_get(base, p, &ferr);
+	/* "@" is the current element itself (a string of a list, say). */
+	json_t *n = !strcmp(p, "@") && ev->elem ? ev->elem : facts_get(base, p, &ferr);
 	*val = NULL;
 	*source = NULL;
 	if (ferr) {
@@ -330,15 +361,27 @@ static enum status absent_status(const struct expr *e, struct trace_entry *t, co
 	return e->absent;
 }
 
-/* Add the fields named by `show` to the actual value. */
+/*
+ * Add the fields named by `show` to the actual value: fields of the
+ * element inside an each, else siblings of the fact (the object holding it).
+ */
 static json_t *with_shown(const struct expr *e, struct ev *ev, json_t *actual)
 {
-	if (!e->nshow || !ev->elem)
+	if (!e->nshow)
 		return actual;
+	json_t *base = ev->elem;
+	if (!base) {
+		char *parent = xstrdup(strncmp(e->subject, "$.", 2) ? e->subject : e->subject + 2);
+		char *dot = strrchr(parent, '.');
+		if (dot)
+			*dot = '\0';
+		base = dot ? facts_get(ev->facts, parent, NULL) : ev->facts;
+		free(parent);
+	}
 	json_t *o = json_object();
 	json_object_set_new(o, "value", actual ? actual : json_null());
 	for (size_t i = 0; i < e->nshow; i++) {
-		json_t *v = facts_get(ev->elem, e->show[i], NULL);
+		json_t *v = base ? facts_get(base, e->show[i], NULL) : NULL;
 		json_object_set(o, e->show[i], v ? v : json_null());
 	}
 	return o;
@@ -363,8 +406,12 @@ static enum status eval_fact_leaf(const struct expr *e, struct ev *ev)
 		return t->status = ST_ERROR;
 	}
 	if (rc == 0) {
-		char *what = xasprintf("'%s' was not collected", e->subject);
+		const char *why = skipped_reason(ev->facts, strncmp(e->subject, "$.", 2) ? e->subject : e->subject + 2);
+		char *what = why ? xstrdup(why) : xasprintf("'%s' was not collected", e->subject);
 		t->status = absent_status(e, t, what);
+		t->skipped = why != NULL;
+		if (why && t->status == ST_ERROR)
+			t->status = ST_SKIP;
 		free(what);
 		return t->status;
 	}
@@ -681,7 +728,7 @@ static json_t *collection(struct ev *ev, const char *path, char **err, int *miss
 	const char *ferr = NULL;
 	int absolute = !strncmp(path, "$.", 2);
 	json_t *base = (!absolute && ev->elem) ? ev->elem : ev->facts;
-	json_t *c = facts_get(base, absolute ? path + 2 : path, &ferr);
+	json_t *c = !strcmp(path, "@") && ev->elem ? ev->elem : facts_get(base, absolute ? path + 2 : path, &ferr);
 	*missing = 0;
 	if (ferr) {
 		*err = xstrdup(ferr);
@@ -900,7 +947,11 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 	int missing;
 	json_t *coll = collection(ev, e->each, &err, &missing);
 	if (!coll) {
-		if (missing) {
+		const char *why = missing ? skipped_reason(ev->facts, strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
+		if (why) {
+			out->status = ST_SKIP;
+			out->reason = xasprintf("no %s to judge: %s", noun(c->rule->target), why);
+		} else if (missing) {
 			out->status = e->empty;
 			out->reason = xasprintf("no %s to judge (%s is empty)", noun(c->rule->target), e->each);
 		} else {
@@ -1028,7 +1079,12 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 						out->reason = xasprintf("cannot tell whether the check applies: %s", t.v[i].note);
 			} else {
 				out->status = ST_SKIP;
-				out->reason = xstrdup(r->skip_reason);
+				/* "the API was not contacted" says more than the rule's reason. */
+				for (size_t i = 0; i < t.n && !out->reason; i++)
+					if (t.v[i].skipped && t.v[i].note)
+						out->reason = xstrdup(t.v[i].note);
+				if (!out->reason)
+					out->reason = xstrdup(r->skip_reason);
 			}
 			if (!out->reason)
 				out->reason = xstrdup(r->skip_reason);
