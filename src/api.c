@@ -211,12 +211,13 @@ void api_version_choose(const char *server, const char *server_min,
 			char *out, size_t outsz)
 {
 	long maj, min;
-	const char *v = API_VERSION_MAX;
-	if (server && parse_version(server, &maj, &min) == 0 &&
-	    api_version_cmp(server, API_VERSION_MAX) < 0)
-		v = server;
-	else if (!server || parse_version(server, &maj, &min) < 0)
+	const char *v;
+	if (!server || parse_version(server, &maj, &min) < 0)
 		v = API_VERSION_FALLBACK;
+	else if (api_version_cmp(server, API_VERSION_MAX) < 0)
+		v = server;
+	else
+		v = API_VERSION_MAX;
 	/* A daemon newer than us may refuse old versions: meet its minimum. */
 	if (server_min && parse_version(server_min, &maj, &min) == 0 &&
 	    api_version_cmp(v, server_min) < 0)
@@ -474,10 +475,17 @@ static void get_many(struct api_client *c, const char *const *paths, size_t n,
 			free(url);	/* curl copies it */
 			x->index = next;
 			x->path = paths[next];
-			curl_multi_add_handle(im->multi, x->easy);
+			next++;
+			CURLMcode mc = curl_multi_add_handle(im->multi, x->easy);
+			if (mc != CURLM_OK) {
+				char *e = xasprintf("cannot start GET %s: %s", x->path,
+						    curl_multi_strerror(mc));
+				done(arg, x->index, NULL, e);
+				free(e);
+				continue;
+			}
 			free_slot[s] = 0;
 			active++;
-			next++;
 		}
 		int running;
 		curl_multi_perform(im->multi, &running);
