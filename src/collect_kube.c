@@ -322,6 +322,16 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
 		return o;
 	}
 	json_object_set_new(o, "argv", argv);
+	if (k < n && procs[k].argv_error) {
+		/* an empty or cut command line would read as flag-mode defaults */
+		json_object_set_new(o, "settings", json_pack("{s:s}", "error", procs[k].argv_error));
+		json_object_set_new(o, "errors", json_pack("[s]", procs[k].argv_error));
+		json_object_set_new(o, "files", json_pack("{s:o}", "service", service));
+		json_object_set_new(o, "version", json_pack("{s:s}", "error", "command line not read"));
+		proc_info_free_all(procs, n);
+		free(cwd);
+		return o;
+	}
 	const char *argv0 = json_string_value(json_array_get(argv, 0));
 	if (!exe && argv0 && *argv0 == '/')
 		exe = argv0;

@@ -690,9 +690,15 @@ static void note_patch(struct eff *e, json_t *patch, const char *src)
 	}
 }
 
+/* {"value": v, "source": src}: setting borrows v, setting_new steals it. */
 static json_t *setting(json_t *v, const char *src)
 {
 	return json_pack("{s:O,s:s}", "value", v ? v : json_null(), "source", src);
+}
+
+static json_t *setting_new(json_t *v, const char *src)
+{
+	return json_pack("{s:o,s:s}", "value", v ? v : json_null(), "source", src);
 }
 
 json_t *kubelet_effective(const struct kubelet_args *a, const struct kube_file *config,
@@ -826,7 +832,7 @@ json_t *kubelet_effective(const struct kubelet_args *a, const struct kube_file *
 			char *err = NULL;
 			char *key = xasprintf("%s_ns", f->path);
 			if (godur_parse(json_string_value(fv), &ns, &err) == 0)
-				json_object_set_new(settings, key, setting(json_integer(ns), src ? src : e.default_src));
+				json_object_set_new(settings, key, setting_new(json_integer(ns), src ? src : e.default_src));
 			else
 				json_object_set_new(settings, key, json_pack("{s:s}", "error", err));
 			free(err);
@@ -873,7 +879,7 @@ json_t *kubelet_effective(const struct kubelet_args *a, const struct kube_file *
 		else if (json_is_boolean(gv))
 			json_object_set_new(settings, key, setting(gv, src ? src : e.default_src));
 		else
-			json_object_set_new(settings, key, setting(json_boolean(gate_defaults[i].def),
+			json_object_set_new(settings, key, setting_new(json_boolean(gate_defaults[i].def),
 								   "default(feature-gate)"));
 		free(key);
 	}
@@ -882,10 +888,10 @@ json_t *kubelet_effective(const struct kubelet_args *a, const struct kube_file *
 		const char *s = last_string(a->pf.flags, flag_only[i].flag);
 		char *src = xasprintf("argv:--%s", flag_only[i].flag);
 		if (s)
-			json_object_set_new(settings, flag_only[i].flag, setting(json_string(s), src));
+			json_object_set_new(settings, flag_only[i].flag, setting_new(json_string(s), src));
 		else
 			json_object_set_new(settings, flag_only[i].flag,
-					    setting(flag_only[i].def ? json_string(flag_only[i].def) : NULL,
+					    setting_new(flag_only[i].def ? json_string(flag_only[i].def) : NULL,
 						    "default"));
 		free(src);
 	}

@@ -181,11 +181,101 @@ static void test_live(void **state)
 	rmdir(dir);
 }
 
+/* Start the stand-in as NAME with args; returns its pid once it has exec'd. */
+static pid_t spawn_as(const char *dir, const char *name, char *const *args)
+{
+	const char *build = getenv("top_builddir");
+	char fake[1024], exe[512];
+	snprintf(fake, sizeof(fake), "%s/tests/unit/fake_kubelet", build ? build : ".");
+	snprintf(exe, sizeof(exe), "%s/%s", dir, name);
+	if (copy_file(fake, exe, 0755) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv(exe, args);
+		_exit(127);
+	}
+	char link[64], target[512];
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	for (int i = 0; i < 200; i++) {
+		ssize_t k = readlink(link, target, sizeof(target) - 1);
+		if (k > 0) {
+			target[k] = 0;
+			if (strstr(target, name))
+				break;
+		}
+		usleep(10000);
+	}
+	return pid;
+}
+
+/* kube-proxy: with --config the file wins and its flags are ignored. */
+static void test_live_proxy(void **state)
+{
+	const char *build = getenv("top_builddir");
+	char fake[1024], dir[] = "/tmp/kube-proxy-live-XXXXXX", cfg[256], arg[300], path[300];
+	snprintf(fake, sizeof(fake), "%s/tests/unit/fake_kubelet", build ? build : ".");
+	if (access(fake, X_OK) != 0 || access("/proc/self/exe", F_OK) != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(cfg, sizeof(cfg), "%s/config.conf", dir);
+	FILE *f = fopen(cfg, "w");
+	fputs("apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+	      "clientConnection:\n  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf\n"
+	      "metricsBindAddress: 0.0.0.0:10249\nmode: iptables\n", f);
+	fclose(f);
+	snprintf(arg, sizeof(arg), "--config=%s", cfg);
+
+	char *with_config[] = {"kube-proxy", arg, "--metrics-bind-address=127.0.0.1:10249",
+			       "--hostname-override=n1", NULL};
+	pid_t pid = spawn_as(dir, "kube-proxy", with_config);
+	assert_true(pid > 0);
+	json_t *facts = collect_root("/");
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	json_t *p = facts_get(facts, "kubernetes.proxy", NULL);
+	char *dump = json_dumps(p, JSON_INDENT(1));
+	if (!json_is_true(json_object_get(p, "running")))
+		fail_msg("stand-in kube-proxy not found\n%s", dump);
+	json_t *m = facts_get(p, "settings.metricsBindAddress", NULL);
+	assert_string_equal(json_string_value(json_object_get(m, "value")), "0.0.0.0:10249");
+	snprintf(path, sizeof(path), "config:%s", cfg);
+	assert_string_equal(json_string_value(json_object_get(m, "source")), path);
+	assert_string_equal(json_string_value(facts_get(p, "files.kubeconfig", NULL)),
+			    "/var/lib/kube-proxy/kubeconfig.conf");
+	assert_string_equal(json_string_value(facts_get(p, "ignored_flags.0", NULL)),
+			    "--metrics-bind-address");
+	free(dump);
+	json_decref(facts);
+
+	char *flags_only[] = {"kube-proxy", "--kubeconfig", "/etc/kubernetes/proxy.conf",
+			      "--metrics-bind-address", "0.0.0.0:10249", NULL};
+	pid = spawn_as(dir, "kube-proxy", flags_only);
+	assert_true(pid > 0);
+	facts = collect_root("/");
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	p = facts_get(facts, "kubernetes.proxy", NULL);
+	m = facts_get(p, "settings.metricsBindAddress", NULL);
+	assert_string_equal(json_string_value(json_object_get(m, "value")), "0.0.0.0:10249");
+	assert_string_equal(json_string_value(json_object_get(m, "source")), "argv:--metrics-bind-address");
+	assert_string_equal(json_string_value(facts_get(p, "files.kubeconfig", NULL)),
+			    "/etc/kubernetes/proxy.conf");
+	assert_string_equal(json_string_value(facts_get(facts, "kubernetes.kubelet.files.proxy_kubeconfig", NULL)),
+			    "/etc/kubernetes/proxy.conf");
+	json_decref(facts);
+	snprintf(path, sizeof(path), "%s/kube-proxy", dir);
+	unlink(path);
+	unlink(cfg);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_live_proxy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,7 @@ static void walk(const char *root, const char *dir, struct kube_file *out, size_
 
 static void check_case(const char *casedir, const char *name)
 {
-	char p[1024], root[1024];
+	char p[4096], root[2048];
 	snprintf(p, sizeof(p), "%s/argv", casedir);
 	json_error_t jerr;
 	json_t *argv = json_load_file(p, 0, &jerr);
@@ -250,12 +250,40 @@ static void test_merge_patch(void **state)
 	}
 }
 
+static const struct {
+	const char *blob;
+	size_t len;
+	const char *want;
+} versions[] = {
+#define B(s) s, sizeof(s) - 1
+	{B("dep\tgoogle.golang.org/protobuf\tv1.34.2\th1:x\0kubeletv1.31.2linux\0v1.31.2\0"), "1.31.2"},
+	{B("dep\tgo.opentelemetry.io/otel\tv1.28.0\0/go/pkg/mod/x@v1.33.1/a.go\0"), NULL},
+	{B(""), NULL},
+	{B("v1.29.1 v1.30.0"), "1.30.0"},
+	{B("v1.310.2 v1.3.2 v1.31 v1.31.2.4 v1.31.22222"), NULL},
+	{B("v1.30.4-eks-a737599\0v1.30.4+k3s1"), "1.30.4"},
+	{B("xv1.32.0"), "1.32.0"},
+#undef B
+};
+
+static void test_version_scan(void **state)
+{
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		char *got = kube_version_scan(versions[i].blob, versions[i].len);
+		if (versions[i].want ? !got || strcmp(got, versions[i].want) : got != NULL)
+			fail_msg("case %zu: got %s want %s", i, got ? got : "NULL",
+				 versions[i].want ? versions[i].want : "NULL");
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_yaml),
 		cmocka_unit_test(test_merge_patch),
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_version_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
