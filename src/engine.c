@@ -336,7 +336,10 @@ static int lookup_fact(struct ev *ev, const char *path, json_t **val, char **sou
 		n = json_object_get(n, "value");
 	} else if (!absolute && ev->elem) {
 		const char *es = ev->elem_source ? ev->elem_source : "element";
-		*source = xasprintf("%s#%s%s", es, ev->prefix ? ev->prefix : "", p);
+		if (!strcmp(p, "@") && !ev->prefix)
+			*source = xstrdup(es);
+		else
+			*source = xasprintf("%s#%s%s", es, ev->prefix ? ev->prefix : "", p);
 	} else {
 		*source = xasprintf("facts:%s", p);
 	}
@@ -723,7 +726,8 @@ static char *element_name(const struct expr *e, json_t *el, size_t idx, const ch
 }
 
 /* Collect the elements of a collection: array items or object values. */
-static json_t *collection(struct ev *ev, const char *path, char **err, int *missing)
+static json_t *collection(struct ev *ev, const char *path, char **err, int *missing,
+			  const char **source)
 {
 	const char *ferr = NULL;
 	int absolute = !strncmp(path, "$.", 2);
@@ -734,8 +738,13 @@ static json_t *collection(struct ev *ev, const char *path, char **err, int *miss
 		*err = xstrdup(ferr);
 		return NULL;
 	}
-	if (json_is_object(c) && json_object_get(c, "value") && json_object_get(c, "source"))
+	if (source)
+		*source = NULL;
+	if (json_is_object(c) && json_object_get(c, "value") && json_object_get(c, "source")) {
+		if (source)
+			*source = json_string_value(json_object_get(c, "source"));
 		c = json_object_get(c, "value");
+	}
 	if (!c || json_is_null(c)) {
 		*missing = 1;
 		return NULL;
@@ -752,7 +761,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 {
 	char *err = NULL;
 	int missing;
-	json_t *c = collection(ev, e->each, &err, &missing);
+	json_t *c = collection(ev, e->each, &err, &missing, NULL);
 	if (!c) {
 		if (missing)
 			return e->empty == ST_SKIP ? ST_PASS : e->empty;
@@ -945,7 +954,8 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 {
 	char *err = NULL;
 	int missing;
-	json_t *coll = collection(ev, e->each, &err, &missing);
+	const char *coll_source;
+	json_t *coll = collection(ev, e->each, &err, &missing, &coll_source);
 	if (!coll) {
 		const char *why = missing ? skipped_reason(ev->facts, strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
 		if (why) {
@@ -985,7 +995,8 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 		sub.prefix = NULL;
 		sub.trace = &t;
 		const char *src = json_string_value(json_object_get(el, "_source"));
-		sub.elem_source = src ? xstrdup(src) : xasprintf("facts:%s[%zu]", e->each, idx);
+		sub.elem_source = src ? xstrdup(src) : coll_source ? xasprintf("%s[%zu]", coll_source, idx) :
+				  xasprintf("facts:%s[%zu]", e->each, idx);
 		char *name = element_name(e, el, idx, key);
 		/* An element the collector could not read is an ERROR finding. */
 		const char *eerr = json_string_value(json_object_get(el, "error"));

@@ -147,7 +147,7 @@ int report_write_text(const json_t *doc, const struct text_opts *o, struct buf *
 	int r = 0;
 	const json_t *host = json_object_get(doc, "host");
 	r |= buf_addf(out, "boxaudit %s: host ", str(json_object_get(doc, "tool"), "version"));
-	r |= add_clean(out, str(host, "hostname"));
+	r |= add_clean(out, *str(host, "hostname") ? str(host, "hostname") : "(unknown)");
 	r |= buf_addstr(out, ", root ");
 	r |= add_clean(out, str(host, "root"));
 	r |= buf_addf(out, ", %s\n", str(doc, "collected_at"));
