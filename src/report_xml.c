@@ -1,0 +1,58 @@
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "report_xml.h"
+#include "buf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+char *report_xml_clean(const char *s)
+{
+	struct buf b;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	/* Each byte grows to at most four ("\xNN"). */
+	buf_init(&b, strlen((const char *)p) * 4 + 1);
+	for (; *p; p++) {
+		int r;
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+			r = buf_addf(&b, "\\x%02x", *p);
+		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
+			r = buf_addf(&b, "\\x%02x\\x%02x\\x%02x", p[0], p[1], p[2]);
+			p += 2;
+		} else
+			r = buf_add(&b, p, 1);
+		(void)r;	/* the cap covers the worst case */
+	}
+	return buf_detach(&b, NULL);
+}
+
+char *report_xml_value(const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return xstrdup("(none)");
+	if (json_is_string(v))
+		return report_xml_clean(json_string_value(v));
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	char *c = report_xml_clean(s ? s : "?");
+	free(s);
+	return c;
+}
+
+const char *report_str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+char *report_finding_line(const json_t *f)
+{
+	char *actual = report_xml_value(json_object_get(f, "actual"));
+	const char *exp = report_str(f, "expected"), *note = report_str(f, "note");
+	char *line = xasprintf("%s %s: %s%s%s%s [%s]%s%s", report_str(f, "status"), report_str(f, "target"),
+			       actual, *exp ? " (expected " : "", exp, *exp ? ")" : "",
+			       report_str(f, "source"), *note ? " - " : "", note);
+	free(actual);
+	char *c = report_xml_clean(line);
+	free(line);
+	return c;
+}

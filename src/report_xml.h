@@ -1,0 +1,26 @@
+/*
+ * report_xml: helpers shared by the HTML and JUnit writers.
+ *
+ * XML 1.0 cannot carry C0 controls (not even as character references) and
+ * a terminal escape in a container name should be visible, not hidden, so
+ * host text is cleaned the way the text writer does: controls other than
+ * tab, newline and carriage return, DEL and U+FFFE/U+FFFF become "\xNN".
+ */
+#ifndef BOXAUDIT_REPORT_XML_H
+#define BOXAUDIT_REPORT_XML_H
+
+#include <jansson.h>
+
+/* A new string (the caller frees) safe to hand to libxml2; NULL gives "". */
+char *report_xml_clean(const char *s);
+
+/* A value as one line of text (strings as-is, others as compact JSON), cleaned; the caller frees. */
+char *report_xml_value(const json_t *v);
+
+/* The string member k of o, or "" (borrowed). */
+const char *report_str(const json_t *o, const char *k);
+
+/* One finding as "STATUS target: actual (expected X) [source] - note"; the caller frees. */
+char *report_finding_line(const json_t *f);
+
+#endif
