@@ -147,6 +147,26 @@ static json_t *load_daemon_json(const struct rootfs *r, json_t *daemon, const ch
 	return file;
 }
 
+/*
+ * With several dockerd processes (a host running a second daemon), audit the
+ * one serving the Engine API endpoint boxaudit talks to: the process whose
+ * -H/--host names that unix socket.  Otherwise the first, in pid order.
+ */
+static size_t pick_process(const struct proc_info *procs, size_t n, const char *endpoint)
+{
+	if (!endpoint || strncmp(endpoint, "unix://", 7) || n < 2)
+		return 0;
+	const char *sock = endpoint + 7;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 1; k < procs[i].argc; k++) {
+			const char *a = procs[i].argv[k];
+			const char *u = strstr(a, "unix://");
+			if (u && !strcmp(u + 7, sock))
+				return i;
+		}
+	return 0;
+}
+
 int collect_docker(struct collect_ctx *ctx)
 {
 	const struct rootfs *r = ctx->root;
@@ -189,13 +209,16 @@ int collect_docker(struct collect_ctx *ctx)
 		json_array_append_new(pids, json_integer(procs[i].pid));
 	json_object_set_new(daemon, "processes", pids);
 	if (nprocs) {
-		json_t *pj = proc_info_json(&procs[0]);
+		const char *endpoint = ctx->opts && ctx->opts->docker_host ? ctx->opts->docker_host :
+				       getenv("DOCKER_HOST");
+		size_t k = ctx->live ? pick_process(procs, nprocs, endpoint) : 0;
+		json_t *pj = proc_info_json(&procs[k]);
 		argv = json_incref(json_object_get(pj, "argv"));
 		json_object_set_new(daemon, "process", pj);
-		char *src = xasprintf("proc:%d", (int)procs[0].pid);
+		char *src = xasprintf("proc:%d", (int)procs[k].pid);
 		json_object_set_new(daemon, "argv_source", json_string(src));
 		free(src);
-		uid = (unsigned long)procs[0].uid;
+		uid = (unsigned long)procs[k].uid;
 		have_proc = 1;
 	} else {
 		json_object_set_new(daemon, "process", json_null());
