@@ -23,7 +23,8 @@ for c in $cases; do
 	args=""
 	[ -f "$c/args" ] && args=$(cat "$c/args")
 	if [ -d "$c/root" ]; then
-		cp -a "$c/root" "$d/root"
+		# A case may share another's tree: root is then a symlink to it.
+		cp -a "$(readlink -f "$c/root")" "$d/root"
 		# git keeps no empty directories, owners or modes: setup makes them.
 		if [ -f "$c/setup" ]; then
 			(cd "$d/root" && CASE="$c" sh -e "$c/setup") > "$d/setup.log" 2>&1 ||
