@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "audit.h"
 #include "atomic.h"
 #include "defs.h"
+#include "drift.h"
 #include "engine.h"
 #include "facts.h"
+#include "waivers.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -254,6 +257,21 @@ static int use_color(const struct audit_opts *o, const char *path)
 	return !strcmp(path, "-") && isatty(STDOUT_FILENO);
 }
 
+/* The exit code the gates give: 1 when a --fail-on condition or --fail-under trips. */
+static int gate(const struct audit_opts *o, const json_t *doc)
+{
+	const json_t *sum = json_object_get(doc, "summary");
+	int on = o->fail_on ? o->fail_on : FAIL_ON_FAIL;
+	int trip = ((on & FAIL_ON_FAIL) && json_integer_value(json_object_get(sum, "FAIL")) > 0) ||
+		   ((on & FAIL_ON_ERROR) && json_integer_value(json_object_get(sum, "ERROR")) > 0) ||
+		   ((on & FAIL_ON_NEW) && drift_regressions(json_object_get(doc, "drift")) > 0);
+	/* A null score (nothing scorable) is not below any threshold. */
+	const json_t *score = json_object_get(sum, "score");
+	if (o->has_fail_under && json_is_number(score) && json_number_value(score) < o->fail_under)
+		trip = 1;
+	return trip;
+}
+
 static int write_outputs(const struct audit_opts *o, const json_t *doc, int failed)
 {
 	int rc = 0;
@@ -311,6 +329,20 @@ int audit_run(const struct audit_opts *o)
 			want[nwant++] = &b->checks[k];
 		}
 	}
+	/* Waivers and the baseline are read first: a mistake there costs no collection. */
+	struct waivers waivers;
+	json_t *baseline = NULL;
+	waivers_init(&waivers);
+	if (o->waivers && waivers_load(&waivers, o->waivers, &err) < 0) {
+		fprintf(stderr, "boxaudit: %s\n", err);
+		free(want);
+		goto out;
+	}
+	if (o->baseline && !(baseline = drift_load(o->baseline, &err))) {
+		fprintf(stderr, "boxaudit: %s\n", err);
+		free(want);
+		goto out;
+	}
 	if (o->facts_in) {
 		facts = facts_load(o->facts_in, &err);
 	} else {
@@ -343,17 +375,34 @@ int audit_run(const struct audit_opts *o)
 			results = xrealloc(results, (nresults + 1) * sizeof(*results));
 			engine_eval_check(c, facts, &results[nresults++]);
 		}
+	if (waivers.n) {
+		char today[16];
+		time_t now = time(NULL);
+		struct tm tm;
+		strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+		waivers_apply(&waivers, results, nresults, today, notes);
+	}
 	score_mark(results, nresults, &o->score);
 	struct report_input in = {
 		.facts = facts, .benches = benches, .nbenches = nbenches,
 		.results = results, .nresults = nresults, .score = &o->score, .notes = notes,
 	};
 	doc = report_build(&in);
-	int failed = json_integer_value(json_object_get(json_object_get(doc, "summary"), "FAIL")) > 0;
+	if (baseline) {
+		json_t *drift = drift_compute(baseline, doc, &err);
+		if (!drift) {
+			fprintf(stderr, "boxaudit: '%s': %s\n", o->baseline, err);
+			goto out;
+		}
+		json_object_set_new(doc, "drift", drift);
+	}
+	int failed = gate(o, doc);
 	if (write_outputs(o, doc, failed) < 0)
 		goto out;
 	exit_code = failed ? 1 : 0;
 out:
+	waivers_release(&waivers);
+	json_decref(baseline);
 	free(err);
 	for (size_t i = 0; i < nresults; i++)
 		check_result_release(&results[i]);
@@ -364,6 +413,56 @@ out:
 	json_decref(facts);
 	defs_release(&d);
 	return exit_code;
+}
+
+int audit_diff(const struct audit_opts *o, const char *a, const char *b)
+{
+	char *err = NULL;
+	json_t *da = drift_load(a, &err), *db = da ? drift_load(b, &err) : NULL;
+	json_t *drift = db ? drift_compute(da, db, &err) : NULL;
+	int rc = 2;
+	if (!drift) {
+		fprintf(stderr, "boxaudit: %s\n", err);
+		goto out;
+	}
+	rc = drift_regressions(drift) > 0;
+	for (size_t i = 0; i < o->noutputs; i++) {
+		const struct audit_output *out = &o->outputs[i];
+		struct buf buf;
+		buf_init(&buf, REPORT_CAP);
+		int r;
+		if (out->format == FMT_JSON) {
+			char *s = json_dumps(drift, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+			r = s && buf_addstr(&buf, s) == 0 && buf_addstr(&buf, "\n") == 0 ? 0 : -1;
+			free(s);
+		} else if (out->format == FMT_TEXT) {
+			r = drift_write_text(drift, &buf);
+		} else {
+			fprintf(stderr, "boxaudit: diff writes text or json, not %s\n", report_format_name(out->format));
+			rc = 2;
+			buf_release(&buf);
+			continue;
+		}
+		if (r < 0)
+			err = xstrdup("the drift report is larger than the output limit");
+		else if (o->quiet && !strcmp(out->path, "-") && rc == 0)
+			r = 0;
+		else
+			r = atomic_write(out->path, buf.data, buf.len, &err);
+		if (r < 0) {
+			fprintf(stderr, "boxaudit: %s\n", err);
+			free(err);
+			err = NULL;
+			rc = 2;
+		}
+		buf_release(&buf);
+	}
+out:
+	free(err);
+	json_decref(drift);
+	json_decref(da);
+	json_decref(db);
+	return rc;
 }
 
 int audit_list(const struct audit_opts *o)

@@ -34,9 +34,19 @@ struct audit_opts {
 	int verbose, quiet;
 	struct score_opts score;
 	const char *container_only, *container_exclude;
+	/* Issue 5: waivers, drift and CI gates. */
+	const char *waivers;		/* --waivers FILE */
+	const char *baseline;		/* --baseline PREVIOUS.json */
+	int fail_on;			/* FAIL_ON_* bits; 0 means FAIL_ON_FAIL */
+	int has_fail_under;
+	double fail_under;		/* exit 1 when the overall score is below */
 };
 
+enum { FAIL_ON_FAIL = 1, FAIL_ON_ERROR = 2, FAIL_ON_NEW = 4 };
+
 int audit_run(const struct audit_opts *o);
+/* "boxaudit diff A.json B.json": the drift from A to B; 1 when B has regressions. */
+int audit_diff(const struct audit_opts *o, const char *a, const char *b);
 int audit_list(const struct audit_opts *o);
 int audit_validate(const struct audit_opts *o, char *const *files, int nfiles);
 

@@ -14,6 +14,7 @@ static const char usage_text[] =
 "usage: boxaudit [audit] [options]\n"
 "       boxaudit list [--benchmark ID] [--checks-dir DIR] [-v]\n"
 "       boxaudit validate FILE...\n"
+"       boxaudit diff BASELINE.json REPORT.json [--format text|json] [-o FILE]\n"
 "\n"
 "Audit this host (or a root directory) against CIS Docker and Kubernetes benchmarks.\n"
 "\n"
@@ -42,19 +43,25 @@ static const char usage_text[] =
 "  -o, --output [FORMAT:]FILE  write a report file (repeatable; format from prefix or extension)\n"
 "  --score-model MODEL      default, flat or absolute\n"
 "  --automated-only         score only checks CIS labels Automated\n"
+"  --waivers FILE           accepted risks (YAML): matching failures become WAIVED\n"
+"  --baseline FILE          compare with an earlier JSON report (drift)\n"
+"CI gates:\n"
+"  --fail-on LIST           exit 1 on: fail, error, new (comma list; default fail)\n"
+"  --fail-under SCORE       exit 1 when the overall score is below SCORE (0-100)\n"
 "  --color, --no-color      colour text on a terminal (default: when a TTY and no NO_COLOR)\n"
 "  -v, --verbose            show findings of passing checks too\n"
 "  -q, --quiet              print nothing when no check fails\n"
 "  -h, --help, --version\n"
 "\n"
-"Exit status: 0 no check failed, 1 a check failed, 2 usage, definition or I/O error.\n";
+"Exit status: 0 no check failed, 1 a check failed (or a gate tripped; for diff:\n"
+"a regression), 2 usage, definition or I/O error.\n";
 
 enum {
 	OPT_BENCHMARK = 256, OPT_CHECK, OPT_SKIP, OPT_LEVEL, OPT_ROOT, OPT_CHECKS_DIR,
 	OPT_ADD_CHECKS, OPT_DOCKER_HOST, OPT_NO_API, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
 	OPT_RUNNING_ONLY, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
 	OPT_DUMP_FACTS, OPT_FACTS, OPT_FORMAT, OPT_SCORE_MODEL, OPT_AUTOMATED_ONLY,
-	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION
+	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_WAIVERS, OPT_BASELINE, OPT_FAIL_ON, OPT_FAIL_UNDER
 };
 
 static const struct option long_opts[] = {
@@ -83,6 +90,10 @@ static const struct option long_opts[] = {
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"waivers", required_argument, NULL, OPT_WAIVERS},
+	{"baseline", required_argument, NULL, OPT_BASELINE},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -102,6 +113,27 @@ static long parse_ms(const char *s, int *ok)
 	long v = strtol(s, &end, 10);
 	*ok = *s && !*end && v > 0 && v <= 600000;
 	return v;
+}
+
+/* "fail,error,new" as FAIL_ON_* bits, or -1. */
+static int parse_fail_on(const char *arg)
+{
+	static const char *const names[] = { "fail", "error", "new" };
+	int bits = 0;
+	char *copy = xstrdup(arg);
+	for (char *save = NULL, *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int bit = 0;
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(p, names[i]))
+				bit = 1 << i;
+		if (!bit) {
+			bits = -1;
+			break;
+		}
+		bits |= bit;
+	}
+	free(copy);
+	return bits ? bits : -1;
 }
 
 /* "json:out.json", or a file whose extension names the format. */
@@ -146,7 +178,8 @@ int main(int argc, char **argv)
 		argv[1] = argv[0];
 		argv++;
 		argc--;
-		if (strcmp(command, "audit") && strcmp(command, "list") && strcmp(command, "validate"))
+		if (strcmp(command, "audit") && strcmp(command, "list") && strcmp(command, "validate") &&
+		    strcmp(command, "diff"))
 			return usage_error("unknown command '%s'", command);
 	}
 	const char **outs = NULL;
@@ -199,6 +232,20 @@ int main(int argc, char **argv)
 				return usage_error("unknown score model '%s' (default, flat, absolute)", optarg);
 			break;
 		case OPT_AUTOMATED_ONLY: o.score.automated_only = 1; break;
+		case OPT_WAIVERS: o.waivers = optarg; break;
+		case OPT_BASELINE: o.baseline = optarg; break;
+		case OPT_FAIL_ON:
+			if ((o.fail_on = parse_fail_on(optarg)) < 0)
+				return usage_error("--fail-on takes fail, error or new (comma-separated), not '%s'", optarg);
+			break;
+		case OPT_FAIL_UNDER: {
+			char *end;
+			o.fail_under = strtod(optarg, &end);
+			if (!*optarg || *end || !(o.fail_under >= 0 && o.fail_under <= 100))
+				return usage_error("--fail-under takes a score from 0 to 100, not '%s'", optarg);
+			o.has_fail_under = 1;
+			break;
+		}
 		case OPT_COLOR: o.color = 1; break;
 		case OPT_NO_COLOR: o.color = 0; break;
 		case 'v': o.verbose = 1; break;
@@ -213,8 +260,12 @@ int main(int argc, char **argv)
 			return usage_error("%s", "validate needs definition files");
 		return audit_validate(&o, argv + optind, argc - optind);
 	}
-	if (optind < argc)
+	if (!strcmp(command, "diff") && argc - optind != 2)
+		return usage_error("%s", "diff needs two JSON reports: BASELINE.json REPORT.json");
+	if (strcmp(command, "diff") && optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if ((o.fail_on & FAIL_ON_NEW) && !o.baseline && strcmp(command, "diff"))
+		return usage_error("%s", "--fail-on new needs --baseline");
 	if (!strcmp(command, "list"))
 		return audit_list(&o);
 
@@ -227,7 +278,7 @@ int main(int argc, char **argv)
 		o.outputs[0].path = "-";
 		o.noutputs = 1;
 	}
-	rc = audit_run(&o);
+	rc = !strcmp(command, "diff") ? audit_diff(&o, argv[optind], argv[optind + 1]) : audit_run(&o);
 	free(outs);
 	free(o.outputs);
 	free(o.extra_dirs);

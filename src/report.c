@@ -156,7 +156,7 @@ json_t *report_build(const struct report_input *in)
 
 int report_write_json(const json_t *doc, struct buf *out, char **err)
 {
-	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	if (!s || buf_addstr(out, s) < 0 || buf_addstr(out, "\n") < 0) {
 		free(s);
 		*err = xstrdup("the JSON report is larger than the output limit");

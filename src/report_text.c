@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "drift.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -98,7 +99,8 @@ static int write_check(struct buf *b, const json_t *c, const struct text_opts *o
 	}
 	const json_t *w = json_object_get(c, "waiver");
 	if (w) {
-		r |= buf_addstr(b, "               waived: ");
+		r |= buf_addstr(b, json_is_true(json_object_get(w, "expired")) ?
+				"               waiver expired, not applied: " : "               waived: ");
 		r |= add_clean(b, str(w, "reason"));
 		r |= buf_addstr(b, " (owner ");
 		r |= add_clean(b, str(w, "owner"));
@@ -186,6 +188,8 @@ int report_write_text(const json_t *doc, const struct text_opts *o, struct buf *
 	r |= add_score(out, sum);
 	r |= buf_addf(out, " (%" JSON_INTEGER_FORMAT " scored; %s)\n",
 		      json_integer_value(json_object_get(sum, "scored")), str(sum, "score_basis"));
+	if (json_object_get(doc, "drift"))
+		r |= drift_write_text(json_object_get(doc, "drift"), out);
 	if (r) {
 		*err = xstrdup("the text report is larger than the output limit");
 		return -1;
