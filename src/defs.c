@@ -614,9 +614,33 @@ static void stash_lines(struct loader *l, yaml_node_t *rootn, json_t *raw)
 		size_t k = 0;
 		for (yaml_node_item_t *it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++, k++) {
 			yaml_node_t *e = node(l, *it);
-			json_object_set_new(json_array_get(a, k), "__pos",
+			json_t *entry = json_array_get(a, k);
+			json_object_set_new(entry, "__pos",
 					    json_sprintf("%s:%zu:%zu", l->file, e->start_mark.line + 1,
 							 e->start_mark.column + 1));
+			/* An id is text: a plain 1.10 must not become the number 1.1. */
+			const char *id = yamljson_scalar(map_get(l, e, "id"));
+			if (id)
+				json_object_set_new(entry, "id", json_string(id));
+		}
+	}
+	yaml_node_t *ren = map_get(l, rootn, "renumber");
+	json_t *rj = json_object_get(raw, "renumber");
+	if (ren && ren->type == YAML_MAPPING_NODE && json_is_object(rj))
+		for (yaml_node_pair_t *p = ren->data.mapping.pairs.start; p < ren->data.mapping.pairs.top; p++) {
+			const char *from = yamljson_scalar(node(l, p->key));
+			const char *to = yamljson_scalar(node(l, p->value));
+			if (from && to)
+				json_object_set_new(rj, from, json_string(to));
+		}
+	yaml_node_t *rem = map_get(l, rootn, "remove");
+	json_t *remj = json_object_get(raw, "remove");
+	if (rem && rem->type == YAML_SEQUENCE_NODE && json_is_array(remj)) {
+		size_t k = 0;
+		for (yaml_node_item_t *it = rem->data.sequence.items.start; it < rem->data.sequence.items.top; it++, k++) {
+			const char *id = yamljson_scalar(node(l, *it));
+			if (id)
+				json_array_set_new(remj, k, json_string(id));
 		}
 	}
 	json_object_set_new(raw, "__pos", json_sprintf("%s:%zu:%zu", l->file,
