@@ -22,3 +22,7 @@ HOSTILE_1='<script>alert(1)</script>'
 HOSTILE_2='"><img src=x onerror=alert(1)>'
 HOSTILE_3='javascript:alert(1)'
 HOSTILE_4="$(printf 'esc\033]0;pwned\007name')"
+# The report tests audit Docker facts: load only the Docker definitions, so
+# they test the writers, not whatever else is being defined beside them.
+BOXAUDIT_CHECKS_DIR=${BOXAUDIT_CHECKS_DIR:-$top_srcdir/checks/docker}
+export BOXAUDIT_CHECKS_DIR
