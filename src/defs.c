@@ -190,6 +190,7 @@ static struct expr *new_expr(struct loader *l, yaml_node_t *n, enum expr_kind k)
 	e->line = (int)n->start_mark.line + 1;
 	e->col = (int)n->start_mark.column + 1;
 	e->absent = ST_ERROR;
+	e->on_error = ST_ERROR;
 	e->empty = ST_SKIP;
 	return e;
 }
@@ -241,7 +242,7 @@ static struct expr *parse_leaf(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = {
 		"fact", "file", "file_fact", "files_under", "audit_path", "audit_path_fact",
-		"op", "value", "absent", "expect", "show", NULL
+		"op", "value", "absent", "on_error", "expect", "show", NULL
 	};
 	struct expr *e = new_expr(l, n, EX_LEAF);
 	int rc = check_keys(l, n, "test", keys);
@@ -334,6 +335,9 @@ static struct expr *parse_leaf(struct loader *l, yaml_node_t *n)
 	} else if (e->subj == SUBJ_FILE || e->subj == SUBJ_FILE_FACT || e->subj == SUBJ_FILES_UNDER) {
 		e->absent = ST_SKIP;
 	}
+	yaml_node_t *oe = map_get(l, n, "on_error");
+	if (oe && parse_status_word(l, oe, &e->on_error) < 0)
+		rc = -1;
 	if (get_str(l, n, "expect", 0, &e->expect) < 0)
 		rc = -1;
 	yaml_node_t *show = map_get(l, n, "show");
@@ -361,7 +365,7 @@ static struct expr *parse_leaf(struct loader *l, yaml_node_t *n)
 
 static struct expr *parse_expr(struct loader *l, yaml_node_t *n, int depth)
 {
-	static const char *const each_keys[] = { "each", "name", "where", "test", "empty", NULL };
+	static const char *const each_keys[] = { "each", "name", "where", "test", "empty", "on_error", NULL };
 	if (depth > 32) {
 		err_at(l, n, "tests nested too deeply");
 		return NULL;
@@ -415,6 +419,9 @@ static struct expr *parse_expr(struct loader *l, yaml_node_t *n, int depth)
 			rc = -1;
 		yaml_node_t *em = map_get(l, n, "empty");
 		if (em && parse_status_word(l, em, &e->empty) < 0)
+			rc = -1;
+		yaml_node_t *oe = map_get(l, n, "on_error");
+		if (oe && parse_status_word(l, oe, &e->on_error) < 0)
 			rc = -1;
 		if (rc < 0) {
 			expr_free(e);

@@ -49,6 +49,7 @@ struct expr {
 	char *value_text;	/* the scalar as written (modes) */
 	pcre2_code *re;
 	enum status absent;	/* meaning of a missing subject */
+	enum status on_error;	/* meaning of an unreadable subject (ERROR by default) */
 	char *expect;
 	char **show;		/* extra element fields shown in findings */
 	size_t nshow;

@@ -406,7 +406,7 @@ static enum status eval_fact_leaf(const struct expr *e, struct ev *ev)
 	t->source = source ? source : xasprintf("facts:%s", e->subject);
 	if (rc < 0) {
 		t->note = err;
-		return t->status = ST_ERROR;
+		return t->status = e->on_error;
 	}
 	if (rc == 0) {
 		const char *why = skipped_reason(ev->facts, strncmp(e->subject, "$.", 2) ? e->subject : e->subject + 2);
@@ -763,12 +763,17 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 	int missing;
 	json_t *c = collection(ev, e->each, &err, &missing, NULL);
 	if (!c) {
-		if (missing)
+		const char *why = missing ? skipped_reason(ev->elem ? ev->elem : ev->facts,
+						  strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
+		if (missing && !why)
 			return e->empty == ST_SKIP ? ST_PASS : e->empty;
 		struct trace_entry *t = trace_add(ev, ev->label, e->each);
-		t->note = err;
+		t->note = why ? xstrdup(why) : err;
+		if (why)
+			free(err);
+		t->skipped = why != NULL;
 		t->source = xasprintf("facts:%s", e->each);
-		return t->status = ST_ERROR;
+		return t->status = why ? ST_SKIP : e->on_error;
 	}
 	enum status *st = xcalloc(json_is_array(c) ? json_array_size(c) + 1 : json_object_size(c) + 1, sizeof(*st));
 	size_t n = 0, idx = 0;
@@ -792,6 +797,14 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 				   : xasprintf("%s%s[%zu].", ev->prefix ? ev->prefix : "", e->each, idx);
 		sub.elem = el;
 		sub.prefix = prefix;
+		char *nested_source = NULL;
+		if (!ev->elem) {
+			/* Outside a top-level each: the element is its own evidence. */
+			const char *src = json_string_value(json_object_get(el, "_source"));
+			sub.elem_source = nested_source = src ? xstrdup(src) :
+				key ? xasprintf("facts:%s[\"%s\"]", e->each, key) : xasprintf("facts:%s[%zu]", e->each, idx);
+			sub.prefix = NULL;
+		}
 		int keep = 1;
 		if (e->where) {
 			struct trace scratch = {0};
@@ -805,6 +818,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 		if (keep)
 			st[n++] = eval(e->test, &sub);
 		free(prefix);
+		free(nested_source);
 		idx++;
 	}
 	enum status s = n ? combine_all(st, n) : (e->empty == ST_SKIP ? ST_PASS : e->empty);
