@@ -10,8 +10,11 @@
 #   dk_start [FLAG...]       # start dockerd with $DK_DIR/daemon.json (if written)
 #   dk docker-args...        # the docker CLI against the test daemon
 #   dk_base_image TAG        # import a busybox-static rootfs as TAG
-#   dk_build TAG DIR         # DOCKER_BUILDKIT=0 docker build
-#   ok/notok/is/check_*      # TAP helpers; dk_done prints the plan
+#   dk_build TAG DIR [FILE]  # DOCKER_BUILDKIT=0 docker build
+#   ok/notok/is/finding      # TAP helpers; dk_done prints the plan
+#
+# Scripts exit 0 and report through TAP (not ok lines), as the automake TAP
+# driver expects.
 #
 # Variables: DK_DIR (work directory), DK_SOCK (socket path), DK_HOST
 # (unix://DK_SOCK), BOXAUDIT (the binary), top (source tree).
@@ -33,8 +36,10 @@ is() {
 }
 dk_done() { echo "1..$DK_N"; }
 
-# Skip the whole script (TAP plan with SKIP and exit 77 for automake).
-dk_skip() { echo "1..0 # SKIP $*"; exit 77; }
+# Skip the whole script: a TAP plan of 1..0 with SKIP.  Under automake's TAP
+# driver that is how a script skips (exit 77 means nothing there and would be
+# reported as an error), so the exit status is 0.
+dk_skip() { echo "1..0 # SKIP $*"; exit 0; }
 
 dk_need() {
 	# dk_need CMD PACKAGE: install PACKAGE with apt-get when CMD is missing.
@@ -177,9 +182,9 @@ dk_base_image() {
 		dk import --change 'CMD ["/bin/sleep", "3600"]' "$DK_DIR/rootfs.tar" "$1" >/dev/null
 }
 
-# dk_build TAG DIR: classic builder (works offline; RUN, ADD, USER, ENV, HEALTHCHECK).
+# dk_build TAG DIR [DOCKERFILE]: classic builder (offline; RUN, ADD, USER, ENV, HEALTHCHECK).
 dk_build() {
-	DOCKER_BUILDKIT=0 dk build -q -t "$1" "$2" > "$DK_DIR/build.log" 2>&1 ||
+	DOCKER_BUILDKIT=0 dk build -q -t "$1" ${3:+-f "$3"} "$2" > "$DK_DIR/build.log" 2>&1 ||
 		{ echo "# build of $1 failed:"; sed 's/^/#   /' "$DK_DIR/build.log"; return 1; }
 }
 
@@ -191,5 +196,5 @@ check_status() { jq -r --arg id "$2" '[.checks[] | select(.id == $id) | .status]
 finding() {
 	# finding REPORT ID TARGET FIELD -> the field of that finding ("none" when absent)
 	jq -r --arg id "$2" --arg t "$3" --arg f "$4" \
-		'[.checks[] | select(.id == $id) | .findings[]? | select(.target == $t) | .[$f]] | first | if . == null then "none" elif type == "string" then . else tojson end' "$1"
+		'[.checks[] | select(.id == $id) | .findings[]? | select(.target == $t) | .[$f]] | if length == 0 then "none" else (first | if type == "string" then . else tojson end) end' "$1"
 }
