@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "api.h"
+#include "redact.h"
 #include "buf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -572,102 +573,3 @@ json_t *api_negotiate(struct api_client *c, int *transport, char **err)
 	return o.json;
 }
 
-/* ---- redaction ---- */
-
-static const char *const secret_words[] = {
-	"pass", "pwd", "secret", "token", "key", "cred", "auth", "private", "salt",
-	"signature", "cert",
-};
-
-int api_secret_name(const char *name, size_t len)
-{
-	for (size_t w = 0; w < sizeof(secret_words) / sizeof(secret_words[0]); w++) {
-		size_t wl = strlen(secret_words[w]);
-		for (size_t i = 0; i + wl <= len; i++)
-			if (!strncasecmp(name + i, secret_words[w], wl))
-				return 1;
-	}
-	return 0;
-}
-
-void api_redact_env(json_t *env)
-{
-	size_t i;
-	json_t *v;
-	if (!json_is_array(env))
-		return;
-	json_array_foreach(env, i, v) {
-		const char *s = json_string_value(v);
-		if (!s) {
-			json_array_set_new(env, i, json_string("<redacted>"));
-			continue;
-		}
-		const char *eq = strchr(s, '=');
-		if (!eq)
-			continue;	/* a bare NAME carries no value */
-		char *r = xasprintf("%.*s=<redacted>", (int)(eq - s), s);
-		json_t *nv = json_string(r);
-		json_array_set_new(env, i, nv ? nv : json_string("<redacted>"));
-		free(r);
-	}
-}
-
-/*
- * Secret-like NAME=VALUE (ENV, ARG, build args "|2 A=b", --flag=value),
- * the legacy "ENV NAME VALUE" form, and URL credentials.
- */
-#define NAME_RE "[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|key|cred|auth|private|salt|signature|cert)[A-Za-z0-9_.-]*"
-static const struct {
-	const char *re;
-	const char *rep;
-} redact_rules[] = {
-	{ "(?i)(?<![A-Za-z0-9_.-])(" NAME_RE ")=(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|\\S*)",
-	  "$1=<redacted>" },
-	{ "(?i)(\\bENV\\s+" NAME_RE "[ \\t]+)[^\\s=][^\\n]*", "$1<redacted>" },
-	{ "(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@]+:)[^/\\s@]+@", "$1<redacted>@" },
-};
-#define NRULES (sizeof(redact_rules) / sizeof(redact_rules[0]))
-static pcre2_code *redact_code[NRULES];
-
-static char *substitute(pcre2_code *re, const char *rep, const char *s)
-{
-	size_t len = strlen(s);
-	size_t outlen = len + 64;
-	for (int tries = 0; tries < 2; tries++) {
-		PCRE2_UCHAR *out = xmalloc(outlen + 1);
-		size_t got = outlen + 1;
-		int rc = pcre2_substitute(re, (PCRE2_SPTR)s, len, 0,
-					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
-					  NULL, NULL, (PCRE2_SPTR)rep, PCRE2_ZERO_TERMINATED, out, &got);
-		if (rc >= 0)
-			return (char *)out;
-		free(out);
-		if (rc != PCRE2_ERROR_NOMEMORY)
-			break;
-		outlen = got;
-	}
-	/* Cannot tell what is secret (e.g. invalid UTF-8 is not an issue here): hide it all. */
-	return xstrdup("<redacted>");
-}
-
-char *api_redact_command(const char *cmd)
-{
-	char *cur = xstrdup(cmd);
-	for (size_t r = 0; r < NRULES; r++) {
-		if (!redact_code[r]) {
-			int ec;
-			PCRE2_SIZE eo;
-			redact_code[r] = pcre2_compile((PCRE2_SPTR)redact_rules[r].re,
-						       PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
-			if (!redact_code[r]) {
-				fprintf(stderr, "boxaudit: internal error: redaction pattern %zu at %zu\n",
-					r, (size_t)eo);
-				exit(2);
-			}
-		}
-		char *next = substitute(redact_code[r], redact_rules[r].rep, cur);
-		free(cur);
-		cur = next;
-	}
-	return cur;
-}

@@ -118,12 +118,5 @@ typedef void api_done_fn(void *arg, size_t i, json_t *json, const char *err);
 void api_get_many(struct api_client *c, const char *const *paths, size_t n,
 		  size_t cap, api_done_fn *done, void *arg);
 
-/* Redaction of secret-bearing values (used by collect_api). */
-/* Replace every "NAME=VALUE" string in the array by "NAME=<redacted>". */
-void api_redact_env(json_t *env);
-/* Is NAME secret-like (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL, ...)? */
-int api_secret_name(const char *name, size_t len);
-/* Redact secret-like NAME=VALUE and "ENV NAME VALUE" in a build command; new string. */
-char *api_redact_command(const char *cmd);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "api.h"
 #include "collect_api.h"
+#include "redact.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -34,7 +35,7 @@ static void redact_cmd_member(json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 	if (json_is_string(v)) {
-		char *r = api_redact_command(json_string_value(v));
+		char *r = redact_text(json_string_value(v));
 		json_object_set_new(obj, key, json_string(r));
 		free(r);
 	} else if (json_is_array(v)) {
@@ -43,7 +44,7 @@ static void redact_cmd_member(json_t *obj, const char *key)
 		json_array_foreach(v, i, s) {
 			if (!json_is_string(s))
 				continue;
-			char *r = api_redact_command(json_string_value(s));
+			char *r = redact_text(json_string_value(s));
 			json_array_set_new(v, i, json_string(r));
 			free(r);
 		}
@@ -55,7 +56,7 @@ static void redact_config(json_t *config)
 {
 	if (!json_is_object(config))
 		return;
-	api_redact_env(json_object_get(config, "Env"));
+	redact_env_array(json_object_get(config, "Env"));
 	redact_cmd_member(config, "Cmd");
 	redact_cmd_member(config, "Entrypoint");
 }
@@ -209,7 +210,7 @@ static void redact_service_spec(json_t *spec)
 	json_t *cs = json_object_get(json_object_get(spec, "TaskTemplate"), "ContainerSpec");
 	if (!json_is_object(cs))
 		return;
-	api_redact_env(json_object_get(cs, "Env"));
+	redact_env_array(json_object_get(cs, "Env"));
 	redact_cmd_member(cs, "Command");
 	redact_cmd_member(cs, "Args");
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "collect_docker.h"
+#include "redact.h"
 #include "dockerd.h"
 #include "envfile.h"
 #include "proc.h"
@@ -30,6 +31,7 @@ static json_t *env_file(const struct rootfs *r, const char *path)
 		json_object_set_new(o, "exists", json_true());
 		json_t *v = envfile_parse(b.data, b.len, path, &e);
 		if (v) {
+			redact_env_object(v);
 			json_object_set_new(o, "values", v);
 		} else {
 			json_object_set_new(o, "error", json_string(e));
@@ -236,6 +238,8 @@ int collect_docker(struct collect_ctx *ctx)
 
 	struct dockerd_argv a;
 	dockerd_parse_argv(argv, &a);
+	/* Parsed: the recorded command line keeps no secret values. */
+	redact_argv(argv);
 	json_object_set(daemon, "unknown_flags", a.unknown);
 	json_object_set(daemon, "argv_errors", a.errors);
 

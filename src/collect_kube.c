@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "collect_kube.h"
+#include "redact.h"
 #include "kubelet.h"
 #include "pflag.h"
 #include "proc.h"
@@ -175,7 +176,9 @@ static json_t *collect_proxy(const struct rootfs *r)
 		proc_info_free_all(procs, n);
 		return o;
 	}
-	json_object_set_new(o, "process", proc_info_json(&procs[0]));
+	json_t *pj = proc_info_json(&procs[0]);
+	redact_argv(json_object_get(pj, "argv"));
+	json_object_set_new(o, "process", pj);
 	struct pflag_result pf;
 	size_t argc = procs[0].argc;
 	pflag_parse(proxy_flags, sizeof(proxy_flags) / sizeof(proxy_flags[0]),
@@ -338,6 +341,8 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
 
 	struct kubelet_args a;
 	kubelet_args_parse(argv, &a);
+	/* Parsed: the recorded command line keeps no secret values. */
+	redact_argv(argv);
 	json_t *errors = json_array();
 	struct kube_file config, *dropins = NULL;
 	struct buf config_buf, *bufs = NULL;

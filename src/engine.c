@@ -1147,7 +1147,8 @@ static void push_unique(const char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
-static void request_expr(const struct expr *e, struct fact_request *req)
+/* each_path: the collection an enclosing each iterates, or NULL. */
+static void request_expr(const struct expr *e, const char *each_path, struct fact_request *req)
 {
 	if (!e)
 		return;
@@ -1155,6 +1156,9 @@ static void request_expr(const struct expr *e, struct fact_request *req)
 	case EX_LEAF:
 		if (e->subj == SUBJ_FILE)
 			push_unique(&req->files, &req->nfiles, e->subject);
+		else if (e->subj == SUBJ_FILE_FACT && !strcmp(e->subject, "@") && each_path)
+			/* The paths are the elements of the collection itself. */
+			push_unique(&req->file_facts, &req->nfile_facts, each_path);
 		else if (e->subj == SUBJ_FILE_FACT)
 			push_unique(&req->file_facts, &req->nfile_facts, e->subject);
 		else if (e->subj == SUBJ_FILES_UNDER)
@@ -1172,12 +1176,12 @@ static void request_expr(const struct expr *e, struct fact_request *req)
 			req->want_api = 1;
 		if (!strncmp(e->each, "kubernetes", 10) || !strncmp(e->each, "$.kubernetes", 12))
 			req->want_kubernetes = 1;
-		request_expr(e->where, req);
-		request_expr(e->test, req);
+		request_expr(e->where, e->each, req);
+		request_expr(e->test, e->each, req);
 		break;
 	default:
 		for (size_t i = 0; i < e->nkids; i++)
-			request_expr(e->kids[i], req);
+			request_expr(e->kids[i], each_path, req);
 	}
 }
 
@@ -1189,8 +1193,8 @@ void engine_request(const struct check *const *checks, size_t n, struct fact_req
 			req->want_api = 1;
 		if (r->target == TARGET_KUBELET || r->target == TARGET_PROXY)
 			req->want_kubernetes = 1;
-		request_expr(r->applies, req);
-		request_expr(r->test, req);
+		request_expr(r->applies, NULL, req);
+		request_expr(r->test, NULL, req);
 	}
 }
 

@@ -10,13 +10,11 @@
 #include "collect_docker.h"
 #include "collect_files.h"
 #include "collect_host.h"
+#include "collect_kube.h"
 #include "jstr.h"
 #include "users.h"
 #include "xalloc.h"
 #include "banned.h"
-
-/* Until the kubelet collector lands. */
-int collect_kubernetes(struct collect_ctx *ctx) __attribute__((weak));
 
 void facts_set_error(json_t *obj, const char *key, const char *fmt, ...)
 {
@@ -140,10 +138,14 @@ static void add_fact_paths(json_t *facts, const struct fact_request *req,
 		json_t *v = facts_get(facts, req->file_facts[i], NULL);
 		if (json_is_object(v) && json_object_get(v, "value"))
 			v = json_object_get(v, "value");
-		const char *p = json_string_value(v);
-		if (p && p[0] == '/') {
-			ALLOC_GROW(*paths, *n + 1, *alloc);
-			(*paths)[(*n)++] = p;
+		/* One path, or a list of them (a unit and its drop-ins). */
+		size_t k, count = json_is_array(v) ? json_array_size(v) : 1;
+		for (k = 0; k < count; k++) {
+			const char *p = json_string_value(json_is_array(v) ? json_array_get(v, k) : v);
+			if (p && p[0] == '/') {
+				ALLOC_GROW(*paths, *n + 1, *alloc);
+				(*paths)[(*n)++] = p;
+			}
 		}
 	}
 }
@@ -167,7 +169,7 @@ json_t *facts_collect(struct rootfs *root, const struct collect_opts *opts,
 	collect_docker(&ctx);
 	if (req->want_api)
 		collect_api(&ctx);
-	if (req->want_kubernetes && collect_kubernetes)
+	if (req->want_kubernetes)
 		collect_kubernetes(&ctx);
 	collect_mounts(&ctx);
 	collect_audit(&ctx);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "systemd.h"
+#include "redact.h"
 #include "envfile.h"
 #include "buf.h"
 #include "xalloc.h"
@@ -454,6 +455,8 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 		json_object_set_new(o, "exec_start_raw", json_null());
 	}
 	json_object_set_new(o, "dropins", dropins);
+	/* Expansion used the real values; the facts keep no secrets. */
+	redact_env_object(env);
 	json_object_set_new(o, "environment", env);
 	json_object_set_new(o, "environment_files", u.env_files);
 	json_object_set_new(o, "listen_stream", u.listen);

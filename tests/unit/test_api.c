@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "api.h"
+#include "redact.h"
 #include "collect_api.h"
 #include "facts.h"
 
@@ -195,7 +196,7 @@ static void test_redact_command(void **state)
 		{ "", "" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *got = api_redact_command(cases[i].in);
+		char *got = redact_text(cases[i].in);
 		print_message("case %zu: %s\n", i, cases[i].in);
 		assert_string_equal(got, cases[i].want);
 		free(got);
@@ -206,15 +207,15 @@ static void test_redact_env(void **state)
 {
 	json_t *env = json_pack("[s,s,s,s,i]", "DB_PASSWORD=hunter2", "PATH=/usr/bin", "BARE",
 				"X==y", 7);
-	api_redact_env(env);
+	redact_env_array(env);
 	json_t *want = json_pack("[s,s,s,s,s]", "DB_PASSWORD=<redacted>", "PATH=<redacted>", "BARE",
 				 "X=<redacted>", "<redacted>");
 	assert_true(json_equal(env, want));
 	json_decref(env);
 	json_decref(want);
-	api_redact_env(NULL);	/* not an array: nothing to do */
-	assert_true(api_secret_name("MyApiKey", 8));
-	assert_false(api_secret_name("PATH", 4));
+	redact_env_array(NULL);	/* not an array: nothing to do */
+	assert_true(redact_secret_name("MyApiKey", 8));
+	assert_false(redact_secret_name("PATH", 4));
 }
 
 /* ---- the collector against a fake daemon ---- */

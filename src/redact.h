@@ -1,0 +1,32 @@
+/*
+ * redact: keep secret values out of facts and reports.
+ *
+ * A name is secret-like when it contains pass, pwd, secret, token, key,
+ * cred, auth, private, salt, signature or cert (any case).  Values are
+ * replaced by "<redacted>"; names stay, so a report can say which variable
+ * holds a secret without showing it.
+ */
+#ifndef BOXAUDIT_REDACT_H
+#define BOXAUDIT_REDACT_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+int redact_secret_name(const char *name, size_t len);
+/* Every "NAME=VALUE" string of the array becomes "NAME=<redacted>". */
+void redact_env_array(json_t *env);
+/* {NAME: VALUE}: secret-named values and secrets inside values are redacted. */
+void redact_env_object(json_t *env);
+/*
+ * Redact the strings of a recorded command line in place.  Call it after
+ * the command line was parsed: "--tlskey=/etc/docker/key.pem" has a
+ * secret-like name and loses its value.
+ */
+void redact_argv(json_t *argv);
+/*
+ * A new string: s with secret-like NAME=VALUE pairs, legacy "ENV NAME VALUE"
+ * lines and URL credentials (scheme://user:PASSWORD@) redacted.
+ */
+char *redact_text(const char *s);
+
+#endif
