@@ -245,6 +245,21 @@ static void filter_containers(const struct audit_opts *o, json_t *facts)
 		if (!keep)
 			json_array_remove(cs, i);
 	}
+	/* Images are judged for the containers audited: keep only theirs. */
+	json_t *images = facts_get(facts, "docker.api.images", NULL);
+	for (size_t i = json_array_size(images); i-- > 0;) {
+		const char *id = json_string_value(json_object_get(json_array_get(images, i), "Id"));
+		int used = 0;
+		size_t k;
+		json_t *c;
+		json_array_foreach(cs, k, c) {
+			const char *img = json_string_value(json_object_get(c, "_image"));
+			if (id && img && !strcmp(id, img))
+				used = 1;
+		}
+		if (!used)
+			json_array_remove(images, i);
+	}
 }
 
 static int use_color(const struct audit_opts *o, const char *path)

@@ -420,6 +420,7 @@ static struct expr *parse_expr(struct loader *l, yaml_node_t *n, int depth)
 		yaml_node_t *em = map_get(l, n, "empty");
 		if (em && parse_status_word(l, em, &e->empty) < 0)
 			rc = -1;
+		e->empty_set = em != NULL;
 		yaml_node_t *oe = map_get(l, n, "on_error");
 		if (oe && parse_status_word(l, oe, &e->on_error) < 0)
 			rc = -1;

@@ -61,6 +61,7 @@ struct expr {
 	char *name_field;
 	struct expr *where, *test;
 	enum status empty;	/* status of an empty collection (SKIP unless "pass") */
+	int empty_set;		/* empty was written (a nested each otherwise holds when empty) */
 };
 
 struct rule {

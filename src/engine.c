@@ -53,6 +53,23 @@ static void trace_release(struct trace *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Remove entries [from, to) of t. */
+static void trace_drop(struct trace *t, size_t from, size_t to)
+{
+	struct trace tmp = { .v = t->v + from, .n = to - from };
+	for (size_t i = 0; i < tmp.n; i++) {
+		struct trace_entry *e = &tmp.v[i];
+		free(e->target);
+		free(e->subject);
+		json_decref(e->actual);
+		free(e->expected);
+		free(e->source);
+		free(e->note);
+	}
+	memmove(t->v + from, t->v + to, (t->n - to) * sizeof(*t->v));
+	t->n -= to - from;
+}
+
 static struct trace_entry *trace_add(struct ev *ev, const char *target, const char *subject)
 {
 	ALLOC_GROW(ev->trace->v, ev->trace->n + 1, ev->trace->alloc);
@@ -375,10 +392,23 @@ static json_t *with_shown(const struct expr *e, struct ev *ev, json_t *actual)
 	json_t *base = ev->elem;
 	if (!base) {
 		char *parent = xstrdup(strncmp(e->subject, "$.", 2) ? e->subject : e->subject + 2);
-		char *dot = strrchr(parent, '.');
-		if (dot)
-			*dot = '\0';
-		base = dot ? facts_get(ev->facts, parent, NULL) : ev->facts;
+		/* The last separator outside brackets: a.b["c.d"] has parent a.b. */
+		char *cut = NULL;
+		int depth = 0;
+		for (char *p = parent; *p; p++) {
+			if (*p == '[') {
+				if (!depth)
+					cut = p;
+				depth++;
+			} else if (*p == ']' && depth) {
+				depth--;
+			} else if (*p == '.' && !depth) {
+				cut = p;
+			}
+		}
+		if (cut)
+			*cut = '\0';
+		base = cut ? facts_get(ev->facts, parent, NULL) : ev->facts;
 		free(parent);
 	}
 	json_t *o = json_object();
@@ -766,7 +796,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 		const char *why = missing ? skipped_reason(ev->elem ? ev->elem : ev->facts,
 						  strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
 		if (missing && !why)
-			return e->empty == ST_SKIP ? ST_PASS : e->empty;
+			return e->empty_set ? e->empty : ST_PASS;
 		struct trace_entry *t = trace_add(ev, ev->label, e->each);
 		t->note = why ? xstrdup(why) : err;
 		if (why)
@@ -821,7 +851,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 		free(nested_source);
 		idx++;
 	}
-	enum status s = n ? combine_all(st, n) : (e->empty == ST_SKIP ? ST_PASS : e->empty);
+	enum status s = n ? combine_all(st, n) : (e->empty_set ? e->empty : ST_PASS);
 	free(st);
 	return s;
 }
@@ -837,12 +867,25 @@ static enum status eval(const struct expr *e, struct ev *ev)
 		return eval_file_leaf(e, ev);
 	case EX_ALL: case EX_ANY: case EX_NONE: {
 		enum status *st = xcalloc(e->nkids, sizeof(*st));
+		size_t *start = xcalloc(e->nkids + 1, sizeof(*start));
 		struct ev sub = *ev;
 		if (e->kind == EX_NONE)
 			sub.negated = !ev->negated;
-		for (size_t i = 0; i < e->nkids; i++)
+		for (size_t i = 0; i < e->nkids; i++) {
+			start[i] = ev->trace->n;
 			st[i] = eval(e->kids[i], &sub);
+		}
+		start[e->nkids] = ev->trace->n;
 		enum status s = e->kind == EX_ALL ? combine_all(st, e->nkids) : combine_any(st, e->nkids);
+		/*
+		 * When one alternative decided an any (or broke a none), the others
+		 * are not evidence: drop what they traced, last first.
+		 */
+		if (e->kind != EX_ALL && s == ST_PASS)
+			for (size_t i = e->nkids; i-- > 0;)
+				if (st[i] != ST_PASS)
+					trace_drop(ev->trace, start[i], start[i + 1]);
+		free(start);
 		free(st);
 		return e->kind == EX_NONE ? invert(s) : s;
 	}
@@ -1022,7 +1065,14 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 			trace_release(&scratch);
 			sub.trace = &t;
 		}
-		if (eerr) {
+		if (json_is_true(json_object_get(el, "_self"))) {
+			/* boxaudit's own container, in container mode: listed, not judged. */
+			struct finding *f = result_add_finding(out);
+			f->target = xstrdup(name);
+			f->status = ST_SKIP;
+			f->note = xstrdup("boxaudit's own container (the auditor itself); not judged");
+			f->source = xstrdup(sub.elem_source);
+		} else if (eerr) {
 			struct finding *f = result_add_finding(out);
 			f->target = xstrdup(name);
 			f->status = ST_ERROR;

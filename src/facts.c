@@ -97,6 +97,8 @@ json_t *facts_get(json_t *node, const char *path, const char **error_out)
 
 /* ---- collection ---- */
 
+static void derive_ulimit_overrides(json_t *facts);
+
 static void set_meta(json_t *facts, struct rootfs *root, int live)
 {
 	json_t *meta = json_object();
@@ -185,10 +187,52 @@ json_t *facts_collect(struct rootfs *root, const struct collect_opts *opts,
 	add_fact_paths(facts, req, &paths, &n, &alloc);
 	collect_files(&ctx, &users, paths, n);
 	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
+	derive_ulimit_overrides(facts);
 	free(paths);
 	users_release(&users);
 	(void)err;
 	return facts;
+}
+
+/*
+ * Facts derived from others, for rules that cannot compute them: which
+ * container ulimits differ from the daemon's --default-ulimit (Docker
+ * copies the default into HostConfig.Ulimits, so a plain container would
+ * look like an override).
+ */
+static void derive_ulimit_overrides(json_t *facts)
+{
+	json_t *cs = facts_get(facts, "docker.api.containers", NULL);
+	const char *err = NULL;
+	json_t *defaults = facts_get(facts, "docker.daemon.settings[\"default-ulimits\"]", &err);
+	if (json_is_object(defaults) && json_object_get(defaults, "value"))
+		defaults = json_object_get(defaults, "value");
+	size_t i;
+	json_t *c;
+	json_array_foreach(cs, i, c) {
+		json_t *ul = facts_get(c, "HostConfig.Ulimits", NULL);
+		if (!json_is_object(c) || json_object_get(c, "error"))
+			continue;
+		if (err && json_array_size(ul)) {
+			json_object_set_new(c, "_ulimit_overrides",
+					    json_pack("{s:s}", "error", err));
+			continue;
+		}
+		json_t *over = json_array();
+		size_t k;
+		json_t *u;
+		json_array_foreach(ul, k, u) {
+			const char *name = json_string_value(json_object_get(u, "Name"));
+			const char *d = name ? json_string_value(json_object_get(defaults, name)) : NULL;
+			char *have = xasprintf("%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
+					       json_integer_value(json_object_get(u, "Soft")),
+					       json_integer_value(json_object_get(u, "Hard")));
+			if (!d || strcmp(d, have))
+				json_array_append(over, u);
+			free(have);
+		}
+		json_object_set_new(c, "_ulimit_overrides", over);
+	}
 }
 
 json_t *facts_load(const char *path, char **err)
@@ -205,6 +249,8 @@ json_t *facts_load(const char *path, char **err)
 		json_decref(f);
 		return NULL;
 	}
+	/* A snapshot from an older boxaudit may lack derived facts. */
+	derive_ulimit_overrides(f);
 	return f;
 }
 
