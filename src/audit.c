@@ -398,11 +398,22 @@ int audit_run(const struct audit_opts *o)
 		waivers_apply(&waivers, results, nresults, today, notes);
 	}
 	score_mark(results, nresults, &o->score);
+	/* Only meta and refused are reported from the facts: free the rest now. */
+	json_t *skeleton = json_pack("{s:O*,s:O*}", "meta", json_object_get(facts, "meta"),
+				     "refused", json_object_get(facts, "refused"));
+	json_decref(facts);
+	facts = skeleton;
 	struct report_input in = {
 		.facts = facts, .benches = benches, .nbenches = nbenches,
 		.results = results, .nresults = nresults, .score = &o->score, .notes = notes,
 	};
 	doc = report_build(&in);
+	/* report_build released the results. */
+	free(results);
+	results = NULL;
+	nresults = 0;
+	json_decref(facts);
+	facts = NULL;
 	if (baseline) {
 		json_t *drift = drift_compute(baseline, doc, &err);
 		if (!drift) {

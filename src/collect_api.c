@@ -82,6 +82,30 @@ struct batch {
 	size_t nimages;
 };
 
+/*
+ * Members of the inspect bodies that no check reads and that only cost
+ * memory at a thousand containers (docs/FACTS.md lists them): storage
+ * driver paths, log and resolver files, sandbox details, layer lists.
+ */
+static const char *const unused_container_members[] = {
+	"GraphDriver", "LogPath", "ResolvConfPath", "HostnamePath", "HostsPath", "ExecIDs", NULL
+};
+static const char *const unused_network_members[] = {
+	"SandboxID", "SandboxKey", "SecondaryIPAddresses", "SecondaryIPv6Addresses",
+	"LinkLocalIPv6Address", "LinkLocalIPv6PrefixLen", "HairpinMode", NULL
+};
+static const char *const unused_image_members[] = {
+	"GraphDriver", "RootFS", "Metadata", NULL
+};
+
+static void drop_members(json_t *o, const char *const *names)
+{
+	if (!json_is_object(o))
+		return;
+	for (; *names; names++)
+		json_object_del(o, *names);
+}
+
 static void container_done(struct batch *b, size_t i, json_t *json, const char *err)
 {
 	struct cont_ref *r = &b->conts[i];
@@ -100,6 +124,8 @@ static void container_done(struct batch *b, size_t i, json_t *json, const char *
 	redact_config(json_object_get(json, "Config"));
 	redact_cmd_member(json, "Path");
 	redact_cmd_member(json, "Args");
+	drop_members(json, unused_container_members);
+	drop_members(json_object_get(json, "NetworkSettings"), unused_network_members);
 	const char *name = strip_slash(json_string_value(json_object_get(json, "Name")));
 	json_object_set_new(json, "_name", json_string(name ? name : (r->name ? r->name : r->id)));
 	json_object_set_new(json, "_source", json_string(src));
@@ -131,6 +157,7 @@ static void image_done(struct batch *b, size_t k, json_t *json, const char *err)
 	if (json_is_object(json)) {
 		redact_config(json_object_get(json, "Config"));
 		redact_config(json_object_get(json, "ContainerConfig"));
+		drop_members(json, unused_image_members);
 		json_object_update_missing(json, slot);	/* keeps a history already set */
 		json_t *tags = json_object_get(json, "RepoTags");
 		const char *tag = json_string_value(json_array_get(tags, 0));

@@ -169,6 +169,25 @@ static size_t pick_process(const struct proc_info *procs, size_t n, const char *
 	return 0;
 }
 
+/* The first error that makes a unit's command line unknown, or NULL. */
+static const char *unit_error(const json_t *unit)
+{
+	if (!json_is_true(json_object_get(unit, "exists")) ||
+	    json_is_true(json_object_get(unit, "masked")))
+		return NULL;
+	const char *e = json_string_value(json_array_get(json_object_get(unit, "errors"), 0));
+	if (e)
+		return e;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(unit, "environment_files"), i, f) {
+		e = json_string_value(json_object_get(f, "error"));
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
 int collect_docker(struct collect_ctx *ctx)
 {
 	const struct rootfs *r = ctx->root;
@@ -285,6 +304,13 @@ int collect_docker(struct collect_ctx *ctx)
 	/* A command line over the cap was not read: settings from it would be a guess. */
 	const char *argv_err = json_string_value(json_object_get(json_object_get(daemon, "process"),
 								 "argv_error"));
+	/*
+	 * Without a process the command line is the unit's: a unit, drop-in or
+	 * EnvironmentFile= that could not be read may change it, so settings
+	 * from the rest would be a guess too.
+	 */
+	if (!argv_err && !have_proc)
+		argv_err = unit_error(service);
 	if (!fatal && argv_err) {
 		json_decref(file);
 		file = NULL;

@@ -764,6 +764,8 @@ void defs_init(struct defs *d)
 	memset(d, 0, sizeof(*d));
 }
 
+static int load_text(struct loader *lp, size_t before, const char *text, size_t len);
+
 int defs_load_file(struct defs *d, const char *path)
 {
 	struct loader l = { .d = d };
@@ -794,19 +796,42 @@ int defs_load_file(struct defs *d, const char *path)
 		add_error(d, xasprintf("%s: larger than %u bytes", path, DEFS_FILE_CAP));
 		return -1;
 	}
+	int rc = load_text(&l, before, b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+int defs_load_text(struct defs *d, const char *name, const char *text, size_t len)
+{
+	struct loader l = { .d = d };
+	size_t before = d->nerrors;
+	ALLOC_GROW(d->files, d->nfiles + 1, d->files_alloc);
+	d->files[d->nfiles++] = xstrdup(name);
+	l.file = d->files[d->nfiles - 1];
+	if (len > DEFS_FILE_CAP) {
+		add_error(d, xasprintf("%s: larger than %u bytes", name, DEFS_FILE_CAP));
+		return -1;
+	}
+	return load_text(&l, before, text, len);
+}
+
+/* Parse one definitions file's text for the loader l (l->file names it). */
+static int load_text(struct loader *lp, size_t before, const char *text, size_t len)
+{
+	struct loader l = *lp;
+	struct defs *d = l.d;
+	const char *path = l.file;
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)b.data, b.len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &l.doc)) {
 		add_error(d, xasprintf("%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
 				       parser.problem_mark.column + 1,
 				       parser.problem ? parser.problem : "invalid YAML"));
 		yaml_parser_delete(&parser);
-		buf_release(&b);
 		return -1;
 	}
 	yaml_parser_delete(&parser);
-	buf_release(&b);
 	yaml_node_t *rootn = yaml_document_get_root_node(&l.doc);
 	if (!rootn) {
 		add_error(d, xasprintf("%s: empty file", path));

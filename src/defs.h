@@ -114,6 +114,8 @@ struct defs {
 void defs_init(struct defs *d);
 /* Load one file; errors are appended to d->errors.  Returns -1 if any. */
 int defs_load_file(struct defs *d, const char *path);
+/* Load one file's text (len bytes, need not end in NUL); name is used in messages. */
+int defs_load_text(struct defs *d, const char *name, const char *text, size_t len);
 /* Load every *.yaml below dir (sorted, recursive). */
 int defs_load_dir(struct defs *d, const char *dir);
 /*

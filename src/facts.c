@@ -152,6 +152,28 @@ static void add_fact_paths(json_t *facts, const struct fact_request *req,
 	}
 }
 
+/* Every path rootfs refused, whichever collector asked, once each. */
+static void add_refusals(json_t *facts, const struct rootfs *root)
+{
+	json_t *list = json_object_get(facts, "refused");
+	if (!root->refused || !json_is_array(list))
+		return;
+	for (size_t i = 0; i < root->refused->n; i++) {
+		const struct rootfs_refusal *f = &root->refused->v[i];
+		size_t k;
+		json_t *e;
+		int dup = 0;
+		json_array_foreach(list, k, e) {
+			const char *p = json_string_value(json_object_get(e, "path"));
+			if (p && !strcmp(p, f->path))
+				dup = 1;
+		}
+		if (!dup)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "path", f->path,
+							      "reason", f->reason));
+	}
+}
+
 json_t *facts_collect(struct rootfs *root, const struct collect_opts *opts,
 		      const struct fact_request *req, char **err)
 {
@@ -188,6 +210,7 @@ json_t *facts_collect(struct rootfs *root, const struct collect_opts *opts,
 	collect_files(&ctx, &users, paths, n);
 	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
 	derive_ulimit_overrides(facts);
+	add_refusals(facts, root);
 	free(paths);
 	users_release(&users);
 	(void)err;

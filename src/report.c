@@ -145,8 +145,10 @@ json_t *report_build(const struct report_input *in)
 	json_object_set_new(doc, "summary", summary);
 
 	json_t *checks = json_array();
-	for (size_t i = 0; i < in->nresults; i++)
+	for (size_t i = 0; i < in->nresults; i++) {
 		json_array_append_new(checks, check_json(&in->results[i]));
+		check_result_release(&in->results[i]);
+	}
 	json_object_set_new(doc, "checks", checks);
 	json_object_set_new(doc, "notes", in->notes ? json_incref(in->notes) : json_array());
 	json_t *refused = json_object_get(in->facts, "refused");
@@ -154,14 +156,19 @@ json_t *report_build(const struct report_input *in)
 	return doc;
 }
 
+static int dump_to_buf(const char *p, size_t n, void *arg)
+{
+	return buf_add(arg, p, n);
+}
+
 int report_write_json(const json_t *doc, struct buf *out, char **err)
 {
-	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	if (!s || buf_addstr(out, s) < 0 || buf_addstr(out, "\n") < 0) {
-		free(s);
+	/* Straight into the buffer: no second copy of a large report. */
+	if (json_dump_callback(doc, dump_to_buf, out,
+			       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) < 0 ||
+	    buf_addstr(out, "\n") < 0) {
 		*err = xstrdup("the JSON report is larger than the output limit");
 		return -1;
 	}
-	free(s);
 	return 0;
 }

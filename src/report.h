@@ -18,13 +18,17 @@ struct report_input {
 	json_t *facts;			/* borrowed: meta is read from it */
 	struct benchmark *const *benches;
 	size_t nbenches;
-	struct check_result *results;	/* in report order */
+	struct check_result *results;	/* in report order; released by report_build */
 	size_t nresults;
 	const struct score_opts *score;
 	json_t *notes;			/* borrowed array of strings, or NULL */
 };
 
-/* A new report document. */
+/*
+ * A new report document.  The results are released as they are turned
+ * into the document (a large audit holds only one copy of its findings);
+ * in->facts needs only "meta" and "refused".
+ */
 json_t *report_build(const struct report_input *in);
 
 enum report_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_JUNIT };

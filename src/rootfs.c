@@ -30,6 +30,7 @@ int rootfs_open(struct rootfs *r, const char *dir, char **err)
 {
 	struct stat st;
 	r->dir = NULL;
+	r->refused = NULL;
 	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->fd < 0)
 		return fail(err, errno, "cannot open root '%s': %s", dir, strerror(errno));
@@ -39,7 +40,23 @@ int rootfs_open(struct rootfs *r, const char *dir, char **err)
 		return fail(err, ENOTDIR, "root '%s' is not a directory", dir);
 	}
 	r->dir = xstrdup(dir);
+	r->refused = xcalloc(1, sizeof(*r->refused));
 	return 0;
+}
+
+/* Remember that PATH was refused (once per path). */
+static void note_refused(const struct rootfs *r, const char *path, const char *reason)
+{
+	struct rootfs_refusals *l = r->refused;
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].path, path))
+			return;
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	l->v[l->n].path = xstrdup(path);
+	l->v[l->n].reason = xstrdup(reason);
+	l->n++;
 }
 
 void rootfs_close(struct rootfs *r)
@@ -49,6 +66,15 @@ void rootfs_close(struct rootfs *r)
 	r->fd = -1;
 	free(r->dir);
 	r->dir = NULL;
+	if (r->refused) {
+		for (size_t i = 0; i < r->refused->n; i++) {
+			free(r->refused->v[i].path);
+			free(r->refused->v[i].reason);
+		}
+		free(r->refused->v);
+		free(r->refused);
+		r->refused = NULL;
+	}
 }
 
 char *path_join(const char *dir, const char *name)
@@ -139,7 +165,10 @@ static int resolve(const struct rootfs *r, const char *path, int follow,
 		if (!strcmp(c, "..")) {
 			free(c);
 			if (depth == 0) {
-				fail(err, EXDEV, "refused '%s': it leads outside the audited root", path);
+				char *m = xasprintf("refused '%s': it leads outside the audited root", path);
+				note_refused(r, path, m);
+				fail(err, EXDEV, "%s", m);
+				free(m);
 				goto out;
 			}
 			int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -18,9 +18,26 @@
 #include <stddef.h>
 #include "buf.h"
 
+/* One path refused with EXDEV and the message that said so. */
+struct rootfs_refusal {
+	char *path;
+	char *reason;
+};
+
+struct rootfs_refusals {
+	struct rootfs_refusal *v;
+	size_t n, alloc;
+};
+
 struct rootfs {
 	int fd;		/* O_PATH descriptor of the root directory */
 	char *dir;	/* as given, for messages */
+	/*
+	 * Every path refused so far (EXDEV), in order and without repeats, so
+	 * that the report can list them whatever collector asked.  Owned by
+	 * the rootfs, freed by rootfs_close.
+	 */
+	struct rootfs_refusals *refused;
 };
 
 /* Default cap on a configuration file read: 4 MiB. */

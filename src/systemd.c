@@ -197,7 +197,7 @@ static int cmp_base(const void *a, const void *b)
 }
 
 /* Drop-in paths in the order they apply; masked (/dev/null or empty) ones left out. */
-static json_t *find_dropins(const struct rootfs *r, const char *unit)
+static json_t *find_dropins(const struct rootfs *r, struct unit_state *u, const char *unit)
 {
 	json_t *seen = json_array();
 	char **paths = NULL;
@@ -208,6 +208,9 @@ static json_t *find_dropins(const struct rootfs *r, const char *unit)
 		size_t n;
 		char *e = NULL;
 		if (rootfs_listdir(r, dir, &names, &n, &e) < 0) {
+			/* An unreadable or refused drop-in directory may hold overrides. */
+			if (errno != ENOENT && errno != ENOTDIR)
+				json_array_append_new(u->errors, json_string(e));
 			free(e);
 			free(dir);
 			continue;
@@ -386,7 +389,7 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 	json_object_set_new(o, "path", found ? json_string(found) : json_null());
 	int masked = found && is_masked(r, found);
 	json_object_set_new(o, "masked", json_boolean(masked));
-	json_t *dropins = found && !masked ? find_dropins(r, unit) : json_array();
+	json_t *dropins = found && !masked ? find_dropins(r, &u, unit) : json_array();
 
 	if (found && !masked) {
 		read_and_parse(r, &u, found);
