@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "audit.h"
+#include "merge.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -16,6 +17,8 @@ static const char usage_text[] =
 "       boxaudit list [--benchmark ID] [--checks-dir DIR] [-v]\n"
 "       boxaudit validate FILE...\n"
 "       boxaudit diff BASELINE.json REPORT.json [--format text|json] [-o FILE]\n"
+"       boxaudit merge REPORT.json...|DIR... [--stale-after HOURS] [--expect-hosts FILE]\n"
+"                [--format text|json|html] [-o FILE]   one fleet report from host reports\n"
 "\n"
 "Audit this host (or a root directory) against CIS Docker and Kubernetes benchmarks.\n"
 "\n"
@@ -62,7 +65,8 @@ enum {
 	OPT_ADD_CHECKS, OPT_DOCKER_HOST, OPT_NO_API, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
 	OPT_RUNNING_ONLY, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
 	OPT_DUMP_FACTS, OPT_FACTS, OPT_FORMAT, OPT_SCORE_MODEL, OPT_AUTOMATED_ONLY,
-	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_WAIVERS, OPT_BASELINE, OPT_FAIL_ON, OPT_FAIL_UNDER
+	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_WAIVERS, OPT_BASELINE, OPT_FAIL_ON, OPT_FAIL_UNDER,
+	OPT_STALE_AFTER, OPT_EXPECT_HOSTS
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +99,8 @@ static const struct option long_opts[] = {
 	{"baseline", required_argument, NULL, OPT_BASELINE},
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	{"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
+	{"stale-after", required_argument, NULL, OPT_STALE_AFTER},
+	{"expect-hosts", required_argument, NULL, OPT_EXPECT_HOSTS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -184,11 +190,12 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 		if (strcmp(command, "audit") && strcmp(command, "list") && strcmp(command, "validate") &&
-		    strcmp(command, "diff"))
+		    strcmp(command, "diff") && strcmp(command, "merge"))
 			return usage_error("unknown command '%s'", command);
 	}
 	const char **outs = NULL;
 	size_t nouts = 0;
+	struct merge_opts mo = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "o:vqh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -251,6 +258,14 @@ int main(int argc, char **argv)
 			o.has_fail_under = 1;
 			break;
 		}
+		case OPT_STALE_AFTER: {
+			char *end;
+			mo.stale_after_hours = strtod(optarg, &end);
+			if (!*optarg || *end || !(mo.stale_after_hours > 0 && mo.stale_after_hours < 1e6))
+				return usage_error("--stale-after takes hours (a number above 0), not '%s'", optarg);
+			break;
+		}
+		case OPT_EXPECT_HOSTS: mo.expect_hosts = optarg; break;
 		case OPT_COLOR: o.color = 1; break;
 		case OPT_NO_COLOR: o.color = 0; break;
 		case 'v': o.verbose = 1; break;
@@ -267,7 +282,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(command, "diff") && argc - optind != 2)
 		return usage_error("%s", "diff needs two JSON reports: BASELINE.json REPORT.json");
-	if (strcmp(command, "diff") && optind < argc)
+	if (!strcmp(command, "merge") && optind >= argc)
+		return usage_error("%s", "merge needs host reports (files or directories)");
+	if (strcmp(command, "merge") && (mo.stale_after_hours > 0 || mo.expect_hosts))
+		return usage_error("%s", "--stale-after and --expect-hosts are options of merge");
+	if (strcmp(command, "diff") && strcmp(command, "merge") && optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if ((o.fail_on & FAIL_ON_NEW) && !o.baseline && strcmp(command, "diff"))
 		return usage_error("%s", "--fail-on new needs --baseline");
@@ -283,7 +302,11 @@ int main(int argc, char **argv)
 		o.outputs[0].path = "-";
 		o.noutputs = 1;
 	}
-	rc = !strcmp(command, "diff") ? audit_diff(&o, argv[optind], argv[optind + 1]) : audit_run(&o);
+	mo.quiet = o.quiet;
+	if (!strcmp(command, "merge"))
+		rc = merge_run(&mo, o.outputs, o.noutputs, argv + optind, (size_t)(argc - optind));
+	else
+		rc = !strcmp(command, "diff") ? audit_diff(&o, argv[optind], argv[optind + 1]) : audit_run(&o);
 	free(outs);
 	free(o.outputs);
 	free(o.extra_dirs);
