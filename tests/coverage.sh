@@ -1,0 +1,31 @@
+#!/bin/sh
+# Every check boxaudit evaluates mechanically has at least one case that
+# expects PASS and one that expects FAIL, among the data-driven cases
+# (tests/cases/*/expect) for the newest benchmark of each platform.  TAP.
+set -u
+top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${BOXAUDIT:-$top/boxaudit}
+work=$(mktemp -d /tmp/boxaudit-coverage.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+# "BENCH ID STATUS" for every expectation line of every case.
+for c in "$top"/tests/cases/*/; do
+	[ -f "$c/expect" ] || continue
+	bench=$(sed -n 's/.*--benchmark[= ]\([^ ]*\).*/\1/p' "$c/args" 2>/dev/null)
+	[ -n "$bench" ] || bench=auto
+	awk -v b="$bench" '/^[0-9][0-9.]* (PASS|FAIL)$/ {print b, $1, $2}' "$c/expect"
+done | sort -u > "$work/seen"
+n=0
+for bench in cis-docker-1.8.0 cis-kubernetes-1.12; do
+	"$bin" list --benchmark "$bench" | awk '$4 == "auto" {print $1}' > "$work/auto"
+	while read -r id; do
+		for st in PASS FAIL; do
+			n=$((n + 1))
+			if grep -q "^$bench $id $st\$" "$work/seen" || grep -q "^auto $id $st\$" "$work/seen"; then
+				echo "ok $n - $bench $id has a $st case"
+			else
+				echo "not ok $n - $bench $id has a $st case"
+			fi
+		done
+	done < "$work/auto"
+done
+echo "1..$n"
