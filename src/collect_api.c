@@ -4,6 +4,7 @@
 #include "api.h"
 #include "collect_api.h"
 #include "redact.h"
+#include "selfid.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -388,6 +389,30 @@ static void collect_containers(struct api_client *c, json_t *api, json_t *list)
 	free(b.image_ids);
 }
 
+/*
+ * Container mode: mark boxaudit's own container "_self" (rules list it as
+ * the auditor, not as a finding) and record docker.api.self.
+ */
+static void mark_self(json_t *api)
+{
+	const char *how = NULL;
+	char *id = selfid_detect(&how);
+	json_t *self = json_null();
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(api, "containers"), i, c) {
+		const char *cid = json_string_value(json_object_get(c, "Id"));
+		if (id && cid && !strcmp(cid, id)) {
+			json_object_set_new(c, "_self", json_true());
+			json_decref(self);
+			self = json_pack("{s:s,s:s,s:O?}", "id", id, "source", how,
+					 "name", json_object_get(c, "_name"));
+		}
+	}
+	json_object_set_new(api, "self", self);
+	free(id);
+}
+
 int collect_api(struct collect_ctx *ctx)
 {
 	const struct collect_opts *o = ctx->opts;
@@ -476,6 +501,7 @@ int collect_api(struct collect_ctx *ctx)
 	int swarm = lns && !strcmp(lns, "active");
 	if (json_is_array(clist)) {
 		collect_containers(&c, api, clist);
+		mark_self(api);
 	} else {
 		json_object_set(api, "containers", clist);
 		json_object_set(api, "images", clist);
