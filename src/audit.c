@@ -302,6 +302,7 @@ static int write_outputs(const struct audit_opts *o, const json_t *doc, int fail
 		switch (out->format) {
 		case FMT_TEXT: r = report_write_text(doc, &to, &b, &err); break;
 		case FMT_JSON: r = report_write_json(doc, &b, &err); break;
+		case FMT_JSONL: r = report_write_jsonl(doc, &b, &err); break;
 		case FMT_HTML: r = report_write_html(doc, &b, &err); break;
 		default: r = report_write_junit(doc, &b, &err); break;
 		}

@@ -43,7 +43,8 @@ static const char usage_text[] =
 "  --dump-facts FILE        write the collected facts snapshot\n"
 "  --facts FILE             audit a snapshot instead of the host\n"
 "Output:\n"
-"  --format FORMAT          text, json, html or junit for standard output (default text)\n"
+"  --format FORMAT          text, json, jsonl (one line), html or junit for standard output\n"
+"                           (default text)\n"
 "  -o, --output [FORMAT:]FILE  write a report file (repeatable; format from prefix or extension)\n"
 "  --score-model MODEL      default, flat or absolute\n"
 "  --automated-only         score only checks CIS labels Automated\n"
@@ -165,6 +166,8 @@ static int parse_output(const char *arg, enum report_format dflt, struct audit_o
 	const char *dot = strrchr(arg, '.');
 	if (dot && !strcmp(dot, ".json"))
 		out->format = FMT_JSON;
+	else if (dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson")))
+		out->format = FMT_JSONL;
 	else if (dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm")))
 		out->format = FMT_HTML;
 	else if (dot && !strcmp(dot, ".xml"))
@@ -233,7 +236,7 @@ int main(int argc, char **argv)
 		case OPT_FACTS: o.facts_in = optarg; break;
 		case OPT_FORMAT:
 			if (report_format_parse(optarg, &fmt) < 0)
-				return usage_error("unknown format '%s' (text, json, html, junit)", optarg);
+				return usage_error("unknown format '%s' (text, json, jsonl, html, junit)", optarg);
 			break;
 		case 'o':
 			outs = xrealloc(outs, (nouts + 1) * sizeof(*outs));

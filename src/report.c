@@ -7,8 +7,8 @@
 
 int report_format_parse(const char *s, enum report_format *out)
 {
-	static const char *const names[] = { "text", "json", "html", "junit" };
-	for (int i = 0; i < 4; i++)
+	static const char *const names[] = { "text", "json", "html", "junit", "jsonl" };
+	for (int i = 0; i < 5; i++)
 		if (!strcmp(s, names[i])) {
 			*out = (enum report_format)i;
 			return 0;
@@ -18,7 +18,7 @@ int report_format_parse(const char *s, enum report_format *out)
 
 const char *report_format_name(enum report_format f)
 {
-	static const char *const names[] = { "text", "json", "html", "junit" };
+	static const char *const names[] = { "text", "json", "html", "junit", "jsonl" };
 	return names[f];
 }
 
@@ -167,6 +167,17 @@ int report_write_json(const json_t *doc, struct buf *out, char **err)
 	if (json_dump_callback(doc, dump_to_buf, out,
 			       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) < 0 ||
 	    buf_addstr(out, "\n") < 0) {
+		*err = xstrdup("the JSON report is larger than the output limit");
+		return -1;
+	}
+	return 0;
+}
+
+int report_write_jsonl(const json_t *doc, struct buf *out, char **err)
+{
+	/* Compact: one line, so a log collector keeps the report as one record. */
+	if (json_dump_callback(doc, dump_to_buf, out, JSON_COMPACT | JSON_PRESERVE_ORDER |
+			       JSON_REAL_PRECISION(15)) < 0 || buf_addstr(out, "\n") < 0) {
 		*err = xstrdup("the JSON report is larger than the output limit");
 		return -1;
 	}

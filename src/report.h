@@ -31,7 +31,8 @@ struct report_input {
  */
 json_t *report_build(const struct report_input *in);
 
-enum report_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_JUNIT };
+/* FMT_JSONL: the JSON report on one line (log pipelines, the Kubernetes DaemonSet). */
+enum report_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_JUNIT, FMT_JSONL };
 int report_format_parse(const char *s, enum report_format *out);
 const char *report_format_name(enum report_format f);
 
@@ -42,6 +43,7 @@ struct text_opts {
 
 int report_write_text(const json_t *doc, const struct text_opts *o, struct buf *out, char **err);
 int report_write_json(const json_t *doc, struct buf *out, char **err);
+int report_write_jsonl(const json_t *doc, struct buf *out, char **err);
 int report_write_html(const json_t *doc, struct buf *out, char **err);
 int report_write_junit(const json_t *doc, struct buf *out, char **err);
 
