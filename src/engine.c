@@ -715,6 +715,12 @@ static enum status eval_audit_leaf(const struct expr *e, struct ev *ev)
 	t->source = xasprintf("audit:%s", list && json_array_size(files) ? list : "(no rules files)");
 	free(list);
 	free(path);
+	/* A rules file or line that could not be read may hold the rule: not a FAIL. */
+	const char *aerr = json_string_value(json_array_get(json_object_get(audit, "errors"), 0));
+	if (aerr) {
+		t->note = xasprintf("no audit rule found, but not every rule could be read: %s", aerr);
+		return t->status = ST_ERROR;
+	}
 	return t->status = ST_FAIL;
 }
 
@@ -753,6 +759,36 @@ static char *element_name(const struct expr *e, json_t *el, size_t idx, const ch
 			return xstrdup(json_string_value(n));
 	}
 	return key ? xstrdup(key) : xasprintf("#%zu", idx);
+}
+
+/* Iterate a collection: the items of an array, or the values of an object (with their keys). */
+struct coll_iter {
+	json_t *c;
+	size_t idx;
+	void *iter;
+};
+
+static struct coll_iter coll_iter_init(json_t *c)
+{
+	struct coll_iter it = { c, 0, json_is_object(c) ? json_object_iter(c) : NULL };
+	return it;
+}
+
+static int coll_iter_next(struct coll_iter *it, json_t **el, const char **key)
+{
+	*key = NULL;
+	if (json_is_array(it->c)) {
+		if (it->idx >= json_array_size(it->c))
+			return 0;
+		*el = json_array_get(it->c, it->idx++);
+		return 1;
+	}
+	if (!it->iter)
+		return 0;
+	*key = json_object_iter_key(it->iter);
+	*el = json_object_iter_value(it->iter);
+	it->iter = json_object_iter_next(it->c, it->iter);
+	return 1;
 }
 
 /* Collect the elements of a collection: array items or object values. */
@@ -807,21 +843,10 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 	}
 	enum status *st = xcalloc(json_is_array(c) ? json_array_size(c) + 1 : json_object_size(c) + 1, sizeof(*st));
 	size_t n = 0, idx = 0;
-	void *iter = json_is_object(c) ? json_object_iter(c) : NULL;
-	for (;;) {
-		json_t *el;
-		const char *key = NULL;
-		if (json_is_array(c)) {
-			if (idx >= json_array_size(c))
-				break;
-			el = json_array_get(c, idx);
-		} else {
-			if (!iter)
-				break;
-			key = json_object_iter_key(iter);
-			el = json_object_iter_value(iter);
-			iter = json_object_iter_next(c, iter);
-		}
+	struct coll_iter it = coll_iter_init(c);
+	json_t *el;
+	const char *key;
+	while (coll_iter_next(&it, &el, &key)) {
 		struct ev sub = *ev;
 		char *prefix = key ? xasprintf("%s%s[\"%s\"].", ev->prefix ? ev->prefix : "", e->each, key)
 				   : xasprintf("%s%s[%zu].", ev->prefix ? ev->prefix : "", e->each, idx);
@@ -1031,21 +1056,10 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 	}
 	size_t idx = 0, judged = 0;
 	size_t counts[ST__COUNT] = {0};
-	void *iter = json_is_object(coll) ? json_object_iter(coll) : NULL;
-	for (;;) {
-		json_t *el;
-		const char *key = NULL;
-		if (json_is_array(coll)) {
-			if (idx >= json_array_size(coll))
-				break;
-			el = json_array_get(coll, idx);
-		} else {
-			if (!iter)
-				break;
-			key = json_object_iter_key(iter);
-			el = json_object_iter_value(iter);
-			iter = json_object_iter_next(coll, iter);
-		}
+	struct coll_iter it = coll_iter_init(coll);
+	json_t *el;
+	const char *key;
+	while (coll_iter_next(&it, &el, &key)) {
 		struct trace t = {0};
 		struct ev sub = *ev;
 		sub.elem = el;
