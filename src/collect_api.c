@@ -391,23 +391,37 @@ static void collect_containers(struct api_client *c, json_t *api, json_t *list)
 
 /*
  * Container mode: mark boxaudit's own container "_self" (rules list it as
- * the auditor, not as a finding) and record docker.api.self.
+ * the auditor, not as a finding), and its image too when no other
+ * container uses it (it is inspected only because the auditor runs it);
+ * record docker.api.self.
  */
 static void mark_self(json_t *api)
 {
 	const char *how = NULL;
 	char *id = selfid_detect(&how);
-	json_t *self = json_null();
+	json_t *self = json_null(), *conts = json_object_get(api, "containers");
+	const char *image = NULL;
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(api, "containers"), i, c) {
+	json_array_foreach(conts, i, c) {
 		const char *cid = json_string_value(json_object_get(c, "Id"));
 		if (id && cid && !strcmp(cid, id)) {
 			json_object_set_new(c, "_self", json_true());
+			image = json_string_value(json_object_get(c, "_image"));
 			json_decref(self);
-			self = json_pack("{s:s,s:s,s:O?}", "id", id, "source", how,
-					 "name", json_object_get(c, "_name"));
+			self = json_pack("{s:s,s:s,s:O?,s:s?}", "id", id, "source", how,
+					 "name", json_object_get(c, "_name"), "image", image);
 		}
+	}
+	json_array_foreach(conts, i, c) {
+		const char *ci = json_string_value(json_object_get(c, "_image"));
+		if (image && ci && !json_is_true(json_object_get(c, "_self")) && !strcmp(ci, image))
+			image = NULL;
+	}
+	json_array_foreach(json_object_get(api, "images"), i, c) {
+		const char *iid = json_string_value(json_object_get(c, "Id"));
+		if (image && iid && !strcmp(iid, image))
+			json_object_set_new(c, "_self", json_true());
 	}
 	json_object_set_new(api, "self", self);
 	free(id);
