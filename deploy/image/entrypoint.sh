@@ -3,14 +3,15 @@
 #
 # Container mode (the host's / mounted at /host): audit the host with
 #   boxaudit --root /host [--docker-host unix:///var/run/docker.sock] ARGS...
-# The Engine API is used when the socket is mounted at /var/run/docker.sock
-# (or BOXAUDIT_DOCKER_HOST names another endpoint).  boxaudit marks its own
+# The Engine API is used when the socket is mounted at /var/run/docker.sock,
+# else the host's own (/host/run/docker.sock), or BOXAUDIT_DOCKER_HOST.  boxaudit marks its own
 # container as the auditor (SKIP, not judged).
 #
 # Environment:
 #   BOXAUDIT_FORMAT      standard output format (default: text on a terminal, else
 #                        jsonl: the JSON report on one line, one log record per scan)
 #   BOXAUDIT_OUTPUT_DIR  also write DIR/NODE.json (atomically) on every scan
+#                        (the directory is created if need be)
 #   NODE_NAME            names that file (default: the host's /etc/hostname)
 #   BOXAUDIT_INTERVAL    scan again every so many seconds (DaemonSet); default: once
 #   BOXAUDIT_STRICT      1: exit 1 when a check fails (default: 0 unless boxaudit
@@ -33,6 +34,11 @@ if [ -d /host ] && [ -d /host/etc ]; then
 		set -- --docker-host "$BOXAUDIT_DOCKER_HOST" "$@"
 	elif [ -S /var/run/docker.sock ]; then
 		set -- --docker-host unix:///var/run/docker.sock "$@"
+	elif [ -S /host/run/docker.sock ]; then
+		# The node's socket under the host mount (the Kubernetes manifests).
+		set -- --docker-host unix:///host/run/docker.sock "$@"
+	elif [ -S /host/var/run/docker.sock ]; then
+		set -- --docker-host unix:///host/var/run/docker.sock "$@"
 	fi
 else
 	echo "boxaudit-entrypoint: no host at /host: auditing the container itself (mount the host's / at /host)" >&2
@@ -45,6 +51,7 @@ set -- --format "$fmt" "$@"
 if [ -n "${BOXAUDIT_OUTPUT_DIR:-}" ]; then
 	node=${NODE_NAME:-$(cat /host/etc/hostname 2>/dev/null || true)}
 	node=$(printf '%s' "${node:-host}" | tr -c 'A-Za-z0-9._-' '_')
+	mkdir -p "$BOXAUDIT_OUTPUT_DIR" || exit 2
 	set -- -o "json:$BOXAUDIT_OUTPUT_DIR/$node.json" "$@"
 fi
 

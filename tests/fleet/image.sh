@@ -91,6 +91,17 @@ is "$(jq -r '[.checks[] | select(.id == "1.1.3")][0].findings | length' "$DK_DIR
 	"$(jq -r '[.checks[] | select(.id == "1.1.3")][0].findings | length' "$DK_DIR/direct.json")" \
 	"1.1.3 has as many findings (the daemon's binary by name when /proc/PID/exe is hidden)"
 
+# As the Kubernetes manifests run it: every capability dropped, read-only root
+# filesystem, no privilege escalation, no hostPID, no socket mount (the API
+# through the host's socket under /host), one JSON line on stdout.
+dk run --rm --cap-drop ALL --read-only --security-opt no-new-privileges -v /:/host:ro \
+	-e BOXAUDIT_FORMAT=jsonl -e "BOXAUDIT_DOCKER_HOST=unix:///host$DK_SOCK" \
+	boxaudit:test $bench > "$DK_DIR/k8s.jsonl" 2> "$DK_DIR/k8s.err"
+is "$(wc -l < "$DK_DIR/k8s.jsonl" | tr -d ' ')" "1" "least-privilege run (as deploy/kubernetes) prints one JSON line"
+is "$(jq -c '[.checks[] | {id, status}]' "$DK_DIR/k8s.jsonl" 2>/dev/null)" \
+	"$(jq -c '[.checks[] | {id, status}]' "$DK_DIR/direct.json")" \
+	"least-privilege run: every check's status equals the direct run's"
+
 # Without --pid=host the host's processes are still those of /host/proc.
 dk run --rm -v /:/host:ro -v "$DK_SOCK:/var/run/docker.sock:ro" -e BOXAUDIT_FORMAT=jsonl \
 	boxaudit:test $bench --check 2.1 > "$DK_DIR/nopid.jsonl" 2>/dev/null
