@@ -448,6 +448,15 @@ static enum status eval_fact_leaf(const struct expr *e, struct ev *ev)
 		free(what);
 		return t->status;
 	}
+	if (!val && ev->elem && strncmp(e->subject, "$.", 2)) {
+		/* A missing field of an element reads as null, unless a collector left it out on purpose. */
+		const char *why = skipped_reason(ev->elem, e->subject);
+		if (why) {
+			t->note = xstrdup(why);
+			t->skipped = 1;
+			return t->status = ST_SKIP;
+		}
+	}
 	t->actual = with_shown(e, ev, val ? json_incref(val) : json_null());
 	t->status = judge_value(e, val, want, &err);
 	if (err)
@@ -1121,7 +1130,14 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 		out->reason = xasprintf("all %zu %s pass", counts[ST_PASS], noun(c->rule->target));
 	} else {
 		out->status = ST_SKIP;
-		out->reason = xasprintf("not applicable to any of the %zu %s", judged, noun(c->rule->target));
+		/* One shared reason (a fact left out on purpose, say) is worth showing. */
+		const char *why = out->nfindings ? out->findings[0].note : NULL;
+		for (size_t k = 1; why && k < out->nfindings; k++)
+			if (!out->findings[k].note || strcmp(out->findings[k].note, why))
+				why = NULL;
+		out->reason = why ? xasprintf("not applicable to any of the %zu %s: %s", judged,
+					      noun(c->rule->target), why)
+				  : xasprintf("not applicable to any of the %zu %s", judged, noun(c->rule->target));
 	}
 }
 
