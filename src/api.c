@@ -573,3 +573,89 @@ json_t *api_negotiate(struct api_client *c, int *transport, char **err)
 	return o.json;
 }
 
+
+/* ---- streams ---- */
+
+/* Error bodies (a JSON message) are kept up to this size. */
+#define STREAM_ERROR_BODY ((size_t)64 << 10)
+
+struct stream {
+	struct xfer x;		/* x.body holds a non-2xx answer only */
+	api_sink_fn *sink;
+	void *arg;
+	unsigned long long received, max;
+	long code;
+	int stopped;		/* the sink asked to stop */
+};
+
+static size_t stream_cb(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct stream *s = arg;
+	size_t n = size * nmemb;
+	if (!s->code)
+		curl_easy_getinfo(s->x.easy, CURLINFO_RESPONSE_CODE, &s->code);
+	if (s->code < 200 || s->code > 299) {
+		/* Only the start of an error body matters for the message. */
+		if (buf_add(&s->x.body, p, n) < 0)
+			return 0;
+		return n;
+	}
+	if (n > s->max - s->received) {
+		s->x.overflow = 1;
+		return 0;
+	}
+	s->received += n;
+	if (s->sink(s->arg, p, n) != 0) {
+		s->stopped = 1;
+		return 0;
+	}
+	return n;
+}
+
+int api_get_stream(struct api_client *c, const char *path, unsigned long long max_bytes,
+		   long timeout_ms, api_sink_fn *sink, void *arg,
+		   unsigned long long *received, char **err)
+{
+	struct stream s;
+	memset(&s, 0, sizeof(s));
+	s.sink = sink;
+	s.arg = arg;
+	s.max = max_bytes;
+	long saved = c->timeout_ms;
+	if (timeout_ms > 0)
+		c->timeout_ms = timeout_ms;
+	char *url = xasprintf("%s/v%s%s", c->ep.base_url, c->version, path);
+	setup_easy(c, &s.x, url, STREAM_ERROR_BODY);
+	free(url);
+	curl_easy_setopt(s.x.easy, CURLOPT_WRITEFUNCTION, stream_cb);
+	curl_easy_setopt(s.x.easy, CURLOPT_WRITEDATA, (void *)&s);
+	curl_easy_setopt(s.x.easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+	CURLcode rc = curl_easy_perform(s.x.easy);
+	long code = 0;
+	curl_easy_getinfo(s.x.easy, CURLINFO_RESPONSE_CODE, &code);
+	*err = NULL;
+	if (s.stopped && rc == CURLE_WRITE_ERROR) {
+		rc = CURLE_OK;
+	} else if (s.x.overflow && code >= 200 && code <= 299) {
+		*err = xasprintf("response from GET %s exceeds %llu bytes", path, max_bytes);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT && s.received) {
+		*err = xasprintf("GET %s from %s: not finished within %ld ms, or under %ld "
+				 "bytes/s for too long (%llu bytes received)", path,
+				 c->ep.display, c->timeout_ms, LOW_SPEED_BYTES, s.received);
+	} else if (rc != CURLE_OK || code < 200 || code > 299) {
+		json_t *j;
+		s.x.overflow = 0;
+		/* Reuses the buffered transfer's messages, the daemon's included. */
+		transfer_result(c, &s.x, rc == CURLE_WRITE_ERROR && (code < 200 || code > 299)
+				? CURLE_OK : rc, path, STREAM_ERROR_BODY, &j, err, NULL);
+		json_decref(j);
+		if (!*err)
+			*err = xasprintf("GET %s: HTTP %ld", path, code);
+	}
+	if (received)
+		*received = s.received;
+	buf_release(&s.x.body);
+	curl_easy_cleanup(s.x.easy);
+	c->timeout_ms = saved;
+	return *err ? -1 : 0;
+}

@@ -118,5 +118,20 @@ typedef void api_done_fn(void *arg, size_t i, json_t *json, const char *err);
 void api_get_many(struct api_client *c, const char *const *paths, size_t n,
 		  size_t cap, api_done_fn *done, void *arg);
 
+/*
+ * GET path and hand the body to sink(arg, data, n) as it arrives, never
+ * holding it: for large streams (a container export).  The sink returns 0
+ * for more, or non-zero to stop the transfer early (that is not an error
+ * here; the sink keeps its own state).  max_bytes bounds the body and
+ * timeout_ms (> 0) replaces the client's total timeout for this request;
+ * the low-speed limit still applies.  Returns 0 when the body was
+ * delivered (or the sink stopped it), else -1 with *err: transport
+ * problems, a non-2xx answer (with the daemon's message), over max_bytes.
+ * *received (may be NULL) is set to the body bytes passed to the sink.
+ */
+typedef int api_sink_fn(void *arg, const char *data, size_t n);
+int api_get_stream(struct api_client *c, const char *path, unsigned long long max_bytes,
+		   long timeout_ms, api_sink_fn *sink, void *arg,
+		   unsigned long long *received, char **err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "api.h"
 #include "collect_api.h"
+#include "imagescan.h"
 #include "redact.h"
 #include "selfid.h"
 #include "xalloc.h"
@@ -516,6 +517,7 @@ int collect_api(struct collect_ctx *ctx)
 	if (json_is_array(clist)) {
 		collect_containers(&c, api, clist);
 		mark_self(api);
+		imagescan_collect(&c, api, o);
 	} else {
 		json_object_set(api, "containers", clist);
 		json_object_set(api, "images", clist);
