@@ -270,6 +270,20 @@ static pid_t server_pid;
 static char sock[128];
 
 /* Start the fake daemon with extra arguments (NULL-terminated). */
+static int socket_answers(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(a.sun_path))
+		return 0;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
 static void server_start(const char *first, ...)
 {
 	if (!python[0])
@@ -294,9 +308,9 @@ static void server_start(const char *first, ...)
 		execv(python, (char *const *)argv);
 		_exit(127);
 	}
-	struct stat st;
+	/* The socket file appears at bind(), before listen(): wait for a connection. */
 	for (int i = 0; i < 500; i++) {
-		if (stat(sock, &st) == 0)
+		if (socket_answers(sock))
 			return;
 		int status;
 		if (waitpid(server_pid, &status, WNOHANG) == server_pid)
