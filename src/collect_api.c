@@ -41,15 +41,8 @@ static void redact_cmd_member(json_t *obj, const char *key)
 		json_object_set_new(obj, key, json_string(r));
 		free(r);
 	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *s;
-		json_array_foreach(v, i, s) {
-			if (!json_is_string(s))
-				continue;
-			char *r = redact_text(json_string_value(s));
-			json_array_set_new(v, i, json_string(r));
-			free(r);
-		}
+		/* Words: also "--password VALUE", the value in the next word. */
+		redact_argv(v);
 	}
 }
 
@@ -59,6 +52,8 @@ static void redact_config(json_t *config)
 	if (!json_is_object(config))
 		return;
 	redact_env_array(json_object_get(config, "Env"));
+	/* Labels: keys stay; secret-named values and secrets inside values go. */
+	redact_env_object(json_object_get(config, "Labels"));
 	redact_cmd_member(config, "Cmd");
 	redact_cmd_member(config, "Entrypoint");
 }

@@ -8,6 +8,7 @@
 #include "kubelet.h"
 #include "godur.h"
 #include "xalloc.h"
+#include "redact.h"
 #include "banned.h"
 
 /* ---- YAML to JSON ---------------------------------------------------- */
@@ -911,6 +912,9 @@ json_t *kubelet_effective(const struct kubelet_args *a, const struct kube_file *
 	json_object_set_new(out, "flags", flags);
 	if (json_array_size(a->pf.args))
 		json_object_set(out, "args", a->pf.args);
+	/* Unknown flags are copies of command-line words: they keep no secret values either. */
+	redact_argv(a->pf.unknown);
+	redact_argv(a->pf.args);
 	if (json_array_size(a->pf.unknown))
 		json_object_set(out, "unknown_flags", a->pf.unknown);
 	json_object_set_new(out, "dropins", applied);

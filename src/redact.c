@@ -131,6 +131,16 @@ void redact_env_object(json_t *env)
 	}
 }
 
+/* 1 if S is a flag without "=value" whose name is secret-like ("--password"). */
+static int secret_flag_alone(const char *s)
+{
+	if (s[0] != '-' || strchr(s, '='))
+		return 0;
+	while (*s == '-')
+		s++;
+	return *s && redact_secret_name(s, strlen(s));
+}
+
 void redact_argv(json_t *argv)
 {
 	size_t i;
@@ -139,6 +149,11 @@ void redact_argv(json_t *argv)
 		const char *s = json_string_value(v);
 		if (!s)
 			continue;
+		/* "--password VALUE": the next word is the value, unless it is a flag. */
+		const char *next = json_string_value(json_array_get(argv, i + 1));
+		if (secret_flag_alone(s) && next && next[0] != '-' && strcmp(next, "<redacted>")) {
+			json_array_set_new(argv, i + 1, json_string("<redacted>"));
+		}
 		char *r = redact_text(s);
 		if (strcmp(r, s)) {
 			json_t *nv = json_string(r);
