@@ -1164,11 +1164,6 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 	const struct rule *r = c->rule;
 	memset(out, 0, sizeof(*out));
 	out->check = c;
-	if (r->manual) {
-		out->status = ST_MANUAL;
-		out->reason = xstrdup(r->review);
-		return;
-	}
 	struct trace t = {0};
 	struct ev ev = {
 		.facts = facts, .params = c->params,
@@ -1202,6 +1197,28 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 			return;
 		}
 		trace_release(&t);
+	}
+	if (r->manual) {
+		/* A human decides; what a test can show is evidence for them. */
+		out->status = ST_MANUAL;
+		out->reason = xstrdup(r->review);
+		if (r->test && r->test->kind == EX_EACH) {
+			eval_top_each(c, r->test, &ev, out);
+			free(out->reason);
+			out->reason = xstrdup(r->review);
+		} else if (r->test) {
+			eval(r->test, &ev);
+			for (size_t i = 0; i < t.n; i++)
+				finding_from_entry(out, &t.v[i]);
+		}
+		out->status = ST_MANUAL;
+		for (size_t i = 0; i < out->nfindings; i++) {
+			out->findings[i].status = ST_MANUAL;
+			free(out->findings[i].expected);
+			out->findings[i].expected = NULL;
+		}
+		trace_release(&t);
+		return;
 	}
 	if (r->test->kind == EX_EACH) {
 		eval_top_each(c, r->test, &ev, out);
