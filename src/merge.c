@@ -36,6 +36,11 @@ struct merger {
 	json_t *hosts;		/* object: hostname -> host summary */
 	json_t *skipped;	/* [{source, reason}] */
 	json_t *duplicates;	/* [{hostname, kept, dropped}] */
+	/*
+	 * Titles once for the fleet, not once per host: "benchmark\nsection" ->
+	 * section title, "benchmark\nid" -> {title, section} of a failing check.
+	 */
+	json_t *titles;
 	size_t documents;	/* report documents read, good or bad */
 	size_t ignored_lines;	/* lines of a JSON-lines input that are not JSON objects */
 };
@@ -95,7 +100,9 @@ static json_t *counts_of(const json_t *summary)
 }
 
 /* The host summary of one report document, or NULL with *why. */
-static json_t *summarize(const json_t *doc, char **why)
+static char *join_key(const char *a, const char *b);
+
+static json_t *summarize(struct merger *m, const json_t *doc, char **why)
 {
 	if (!json_is_object(doc)) {
 		*why = xstrdup("not a boxaudit report (not a JSON object)");
@@ -141,7 +148,10 @@ static json_t *summarize(const json_t *doc, char **why)
 		json_t *e = counts_of(json_object_get(s, "summary"));
 		json_object_set_new(e, "benchmark", json_string(str(s, "benchmark")));
 		json_object_set_new(e, "section", json_string(str(s, "section")));
-		json_object_set_new(e, "title", json_string(str(s, "title")));
+		char *key = join_key(str(s, "benchmark"), str(s, "section"));
+		if (!json_object_get(m->titles, key))
+			json_object_set_new(m->titles, key, json_string(str(s, "title")));
+		free(key);
 		json_array_append_new(secs, e);
 	}
 	json_object_set_new(h, "sections", secs);
@@ -159,9 +169,13 @@ static json_t *summarize(const json_t *doc, char **why)
 			const char *fs = str(f, "status");
 			nf += !strcmp(fs, "FAIL") || !strcmp(fs, "ERROR");
 		}
-		json_array_append_new(failing, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}",
-			"benchmark", str(c, "benchmark"), "id", str(c, "id"), "title", str(c, "title"),
-			"section", str(c, "section"), "status", st, "findings", nf));
+		json_array_append_new(failing, json_pack("{s:s,s:s,s:s,s:I}",
+			"benchmark", str(c, "benchmark"), "id", str(c, "id"), "status", st, "findings", nf));
+		char *key = join_key(str(c, "benchmark"), str(c, "id"));
+		if (!json_object_get(m->titles, key))
+			json_object_set_new(m->titles, key, json_pack("{s:s,s:s}", "title", str(c, "title"),
+								       "section", str(c, "section")));
+		free(key);
 	}
 	json_object_set_new(h, "failing", failing);
 	return h;
@@ -196,7 +210,7 @@ static void merge_text(struct merger *m, const char *data, size_t len, const cha
 		return;
 	}
 	char *why = NULL;
-	json_t *h = summarize(doc, &why);
+	json_t *h = summarize(m, doc, &why);
 	json_decref(doc);
 	if (!h) {
 		skip(m, source, why);
@@ -516,7 +530,9 @@ static json_t *build_fleet(struct merger *m, json_t *expected)
 			char *key = join_key(str(s, "benchmark"), str(s, "section"));
 			if (!json_object_get(colmap, key)) {
 				json_t *col = json_pack("{s:s,s:s,s:s}", "benchmark", str(s, "benchmark"),
-							"section", str(s, "section"), "title", str(s, "title"));
+							"section", str(s, "section"), "title",
+							json_string_value(json_object_get(m->titles, key)) ?
+							json_string_value(json_object_get(m->titles, key)) : "");
 				json_object_set_new(colmap, key, json_true());
 				json_array_append_new(sections, col);
 			}
@@ -528,8 +544,9 @@ static json_t *build_fleet(struct merger *m, json_t *expected)
 			char *key = join_key(str(c, "benchmark"), str(c, "id"));
 			json_t *w = json_object_get(worstmap, key);
 			if (!w) {
+				const json_t *ti = json_object_get(m->titles, key);
 				w = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:[]}", "benchmark", str(c, "benchmark"),
-					      "id", str(c, "id"), "title", str(c, "title"), "section", str(c, "section"),
+					      "id", str(c, "id"), "title", str(ti, "title"), "section", str(ti, "section"),
 					      "failing_hosts", 0, "error_hosts", 0, "hosts");
 				json_object_set_new(worstmap, key, w);
 				json_array_append(worst, w);
@@ -608,6 +625,7 @@ json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts
 		return NULL;
 	struct merger m = {
 		.o = o, .hosts = json_object(), .skipped = json_array(), .duplicates = json_array(),
+		.titles = json_object(),
 	};
 	for (size_t i = 0; i < npaths; i++)
 		merge_path(&m, paths[i]);
@@ -616,6 +634,7 @@ json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts
 	json_decref(m.hosts);
 	json_decref(m.skipped);
 	json_decref(m.duplicates);
+	json_decref(m.titles);
 	return fleet;
 }
 

@@ -21,6 +21,8 @@ extern const char report_css_csp[];
 
 /* Hosts linked from one worst-check row; the rest are counted. */
 #define MAX_HOST_LINKS 25
+/* Where the host sections go in the serialized page. */
+#define HOSTS_MARK "boxaudit-fleet-hosts"
 
 static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *cls)
 {
@@ -294,9 +296,12 @@ static void lists(xmlNodePtr main, const json_t *fleet)
 }
 
 /* One host: its facts, then each section (anchored) with the checks that failed there. */
-static void host_detail(xmlNodePtr main, const json_t *h, const json_t *cols, const json_t *colidx)
+/* The caller serializes and frees the returned node. */
+static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols, const json_t *colidx,
+			      const json_t *checkidx)
 {
-	xmlNodePtr sec = el(main, "section", "host");
+	xmlNodePtr sec = xmlNewDocNode(doc, NULL, BAD_CAST "section", NULL);
+	set(sec, "class", "host");
 	set(sec, "id", str(h, "anchor"));
 	tx(sec, "h3", NULL, str(h, "hostname"));
 	xmlNodePtr dl = el(sec, "dl", NULL);
@@ -331,7 +336,7 @@ static void host_detail(xmlNodePtr main, const json_t *h, const json_t *cols, co
 		const json_t *col = json_is_integer(ix) ? json_array_get(cols, (size_t)json_integer_value(ix)) : NULL;
 		s = score_text(se);
 		char *title = xasprintf("%s \xc2\xa7%s %s: %s", str(se, "benchmark"), str(se, "section"),
-					str(se, "title"), s);
+					str(col, "title"), s);
 		xmlNodePtr h4 = tx(sec, "h4", NULL, title);
 		free(title);
 		free(s);
@@ -342,7 +347,10 @@ static void host_detail(xmlNodePtr main, const json_t *h, const json_t *cols, co
 		}
 		xmlNodePtr ul = NULL;
 		json_array_foreach(failing, k, c) {
-			if (strcmp(str(c, "benchmark"), str(se, "benchmark")) || strcmp(str(c, "section"), str(se, "section")))
+			char *ck = section_key(str(c, "benchmark"), str(c, "id"));
+			const json_t *info = json_object_get(checkidx, ck);
+			free(ck);
+			if (strcmp(str(c, "benchmark"), str(se, "benchmark")) || strcmp(str(info, "section"), str(se, "section")))
 				continue;
 			if (!ul)
 				ul = el(sec, "ul", "notes");
@@ -351,7 +359,7 @@ static void host_detail(xmlNodePtr main, const json_t *h, const json_t *cols, co
 			tx(li, "span", !strcmp(st, "FAIL") ? "badge b-FAIL" : "badge b-ERROR", st);
 			xmlAddChild(li, xmlNewText(BAD_CAST " "));
 			tx(li, "span", "mono", str(c, "id"));
-			line = xasprintf(" %s (%lld finding%s)", str(c, "title"), (long long)ival(c, "findings"),
+			line = xasprintf(" %s (%lld finding%s)", str(info, "title"), (long long)ival(c, "findings"),
 					 ival(c, "findings") == 1 ? "" : "s");
 			char *cl = report_xml_clean(line);
 			xmlAddChild(li, xmlNewText(BAD_CAST cl));
@@ -361,6 +369,7 @@ static void host_detail(xmlNodePtr main, const json_t *h, const json_t *cols, co
 		if (!ul)
 			tx(sec, "p", "muted", "No failing checks in this section.");
 	}
+	return sec;
 }
 
 int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
@@ -404,22 +413,56 @@ int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
 	worst(main, fleet);
 	lists(main, fleet);
 	tx(main, "h2", NULL, "Hosts");
-	json_array_foreach(json_object_get(fleet, "hosts"), i, c)
-		host_detail(main, c, cols, colidx);
-	json_decref(colidx);
-
+	/*
+	 * The host sections are the bulk of a large fleet's page: each is built,
+	 * serialized and freed in turn where the placeholder comment stands, so
+	 * the tree never holds more than one.  All host data comes before the
+	 * placeholder, so its last occurrence is ours.
+	 */
+	xmlAddChild(main, xmlNewDocComment(hd, BAD_CAST HOSTS_MARK));
 	xmlChar *mem = NULL;
 	int size = 0;
 	htmlDocDumpMemoryFormat(hd, &mem, &size, 0);
-	xmlFreeDoc(hd);
 	int r = 0;
-	if (!mem || size <= 0) {
+	const char *mark = NULL;
+	for (const char *p = mem ? (const char *)mem : ""; (p = strstr(p, "<!--" HOSTS_MARK "-->")); p++)
+		mark = p;
+	if (!mem || size <= 0 || !mark) {
 		*err = xstrdup("cannot serialize the fleet html report");
 		r = -1;
-	} else if (buf_add(out, mem, (size_t)size) < 0 || buf_addstr(out, "\n") < 0) {
-		*err = xstrdup("the fleet html report is larger than the output limit");
-		r = -1;
+		goto out;
 	}
+	if (buf_add(out, mem, (size_t)(mark - (const char *)mem)) < 0)
+		goto full;
+	/* Title and section of each failing check (from worst_checks). */
+	json_t *checkidx = json_object();
+	json_array_foreach(json_object_get(fleet, "worst_checks"), i, c) {
+		char *key = section_key(str(c, "benchmark"), str(c, "id"));
+		json_object_set(checkidx, key, (json_t *)c);
+		free(key);
+	}
+	xmlBufferPtr xb = xmlBufferCreate();
+	json_array_foreach(json_object_get(fleet, "hosts"), i, c) {
+		xmlNodePtr sec = host_detail(hd, c, cols, colidx, checkidx);
+		xmlBufferEmpty(xb);
+		htmlNodeDump(xb, hd, sec);
+		xmlFreeNode(sec);
+		if (r == 0 && buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) < 0)
+			r = -1;
+	}
+	xmlBufferFree(xb);
+	json_decref(checkidx);
+	const char *rest = mark + strlen("<!--" HOSTS_MARK "-->");
+	if (r < 0 || buf_add(out, rest, (size_t)size - (size_t)(rest - (const char *)mem)) < 0 ||
+	    buf_addstr(out, "\n") < 0)
+		goto full;
+	goto out;
+full:
+	*err = xstrdup("the fleet html report is larger than the output limit");
+	r = -1;
+out:
+	json_decref(colidx);
 	xmlFree(mem);
+	xmlFreeDoc(hd);
 	return r;
 }

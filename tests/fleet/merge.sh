@@ -112,6 +112,9 @@ is "$(grep -v '^links' "$T/anchors"; sed -n 's/^links [0-9]* broken \([0-9]*\)/b
 cells=$(jq '[.hosts[].sections | length] | add' "$F")
 is "$(grep -o 'href="#host-[0-9]*-s[0-9]*"' "$H" | sort -u | wc -l | tr -d ' ')" "$cells" \
 	"each matrix cell links to that host's section ($cells cells)"
+t1=$(jq -r '.sections[0] | .benchmark + " \u00a7" + .section + " " + .title' "$F")
+is "$(grep -c "id=\"host-1-s1\">$t1: " "$H")" "1" "a host's section heading names the section ($t1)"
+is "$(grep -o '<section class="host" id="host-[0-9]*"' "$H" | wc -l | tr -d ' ')" "$want_hosts" "one drill-down section per host"
 grep -q 'never-reported' "$H" && grep -q 'Stale hosts' "$H" && grep -q 'Skipped inputs' "$H" &&
 	ok "the page lists missing, stale and skipped" || notok "the page lists missing, stale and skipped"
 grep -q "old-node" "$T/fleet.txt" && grep -q "STALE" "$T/fleet.txt" && grep -q "esc\\\\x1b" "$T/fleet.txt" &&
