@@ -20,6 +20,7 @@ struct trace_entry {
 	char *source;
 	char *note;
 	int skipped;		/* missing because a collector did not run */
+	int is_fact;		/* subject is a fact path (not a file or audit path) */
 };
 
 struct trace {
@@ -425,6 +426,7 @@ static enum status eval_fact_leaf(const struct expr *e, struct ev *ev)
 	json_t *val;
 	char *source, *err = NULL;
 	struct trace_entry *t = trace_add(ev, ev->label, e->subject);
+	t->is_fact = 1;
 	const json_t *want = NULL;
 	if (e->value && !(want = leaf_value(e, ev, &err))) {
 		t->note = err;
@@ -949,6 +951,7 @@ void check_result_release(struct check_result *r)
 	for (size_t i = 0; i < r->nfindings; i++) {
 		struct finding *f = &r->findings[i];
 		free(f->target);
+		free(f->field);
 		json_decref(f->actual);
 		free(f->expected);
 		free(f->source);
@@ -960,10 +963,43 @@ void check_result_release(struct check_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * How a reader names the value a fact leaf judged: the last segment of an
+ * absolute path ("docker.daemon.settings.icc" -> "icc",
+ * 'kubernetes.kubelet.settings["readOnlyPort"]' -> "readOnlyPort").
+ */
+static char *field_name(const char *subject)
+{
+	const char *p = strncmp(subject, "$.", 2) ? subject : subject + 2;
+	const char *last = p;
+	int depth = 0;
+	for (const char *q = p; *q; q++) {
+		if (*q == '[') {
+			if (!depth)
+				last = q;
+			depth++;
+		} else if (*q == ']' && depth) {
+			depth--;
+		} else if (*q == '.' && !depth) {
+			last = q + 1;
+		}
+	}
+	if (*last == '[') {
+		last++;
+		size_t n = strcspn(last, "]");
+		if (n >= 2 && (last[0] == '"' || last[0] == '\'') && last[n - 1] == last[0])
+			return xstrndup(last + 1, n - 2);
+		return xstrndup(last, n);
+	}
+	return xstrdup(last);
+}
+
 static void finding_from_entry(struct check_result *r, const struct trace_entry *t)
 {
 	struct finding *f = result_add_finding(r);
 	f->target = xstrdup(t->target);
+	if (t->is_fact && strcmp(t->subject, "@"))
+		f->field = field_name(t->subject);
 	f->status = shown(t);
 	f->actual = json_incref(t->actual);
 	f->expected = t->expected ? (t->negated ? xasprintf("not (%s)", t->expected) : xstrdup(t->expected)) : NULL;
@@ -1009,6 +1045,8 @@ static void finding_for_element(struct check_result *r, const char *name, enum s
 		json_t *v;
 		json_object_foreach(actual, k, v) {
 			f->actual = json_incref(v);
+			if (strcmp(k, "@"))
+				f->field = xstrdup(k);
 			/* One leaf: its expectation needs no subject prefix. */
 			const char *colon = expected ? strstr(expected, ": ") : NULL;
 			if (colon) {

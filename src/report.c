@@ -26,6 +26,8 @@ static json_t *finding_json(const struct finding *f)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "target", jstr(f->target));
+	if (f->field)
+		json_object_set_new(o, "field", jstr(f->field));
 	json_object_set_new(o, "status", json_string(status_name(f->status)));
 	json_object_set(o, "actual", f->actual ? f->actual : json_null());
 	json_object_set_new(o, "expected", jstr(f->expected));

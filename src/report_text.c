@@ -26,6 +26,23 @@ static int add_value(struct buf *b, const json_t *v)
 {
 	if (!v || json_is_null(v))
 		return buf_addstr(b, "(none)");
+	/* A value with evidence beside it (show:): "false (mount_point=/, ...)". */
+	if (json_is_object(v) && json_object_get(v, "value") && json_object_size(v) > 1) {
+		int r = add_value(b, json_object_get(v, "value"));
+		const char *k;
+		json_t *x;
+		const char *sep = " (";
+		json_object_foreach((json_t *)v, k, x) {
+			if (!strcmp(k, "value"))
+				continue;
+			r |= buf_addstr(b, sep);
+			r |= add_clean(b, k);
+			r |= buf_addstr(b, "=");
+			r |= add_value(b, x);
+			sep = ", ";
+		}
+		return r | buf_addstr(b, ")");
+	}
 	if (json_is_string(v))
 		return add_clean(b, json_string_value(v));
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -123,6 +140,10 @@ static int write_check(struct buf *b, const json_t *c, const struct text_opts *o
 		struct style fsty = status_style(fs, o->color);
 		r |= buf_addf(b, "               %s%s%s ", fsty.on, fs, fsty.off);
 		r |= add_clean(b, str(f, "target"));
+		if (*str(f, "field")) {
+			r |= buf_addstr(b, " ");
+			r |= add_clean(b, str(f, "field"));
+		}
 		r |= buf_addstr(b, ": ");
 		r |= add_value(b, json_object_get(f, "actual"));
 		if (*str(f, "expected")) {

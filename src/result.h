@@ -13,6 +13,7 @@
 
 struct finding {
 	char *target;		/* "dockerd", "/etc/docker", a container name */
+	char *field;		/* which value of the target ("icc", "HostConfig.Privileged"), or NULL */
 	enum status status;
 	json_t *actual;		/* the value seen, or NULL */
 	char *expected;
