@@ -117,6 +117,24 @@ jq -e '.schema == "boxaudit-report/1"' "$DK_DIR/out/node_1.json" >/dev/null 2>&1
 	ok "BOXAUDIT_OUTPUT_DIR gets NODE_NAME.json (sanitised name)" ||
 	notok "BOXAUDIT_OUTPUT_DIR gets NODE_NAME.json" "$(ls -la "$DK_DIR/out")"
 
+# The DaemonSet's loop: an audit now and every BOXAUDIT_INTERVAL seconds, one
+# line each, and a prompt stop on SIGTERM (PID 1 handles it).
+dk run -d --name looper -v /:/host:ro -e BOXAUDIT_INTERVAL=1 -e BOXAUDIT_FORMAT=jsonl \
+	boxaudit:test $bench --no-api --check 2.1 > /dev/null 2>&1
+i=0
+while [ "$(dk logs looper 2>/dev/null | grep -c '^{')" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+dk logs looper > "$DK_DIR/loop.jsonl" 2>/dev/null
+n=$(grep -c '^{' "$DK_DIR/loop.jsonl")
+if [ "$n" -ge 2 ]; then ok "BOXAUDIT_INTERVAL audits again ($n reports so far)"; else notok "BOXAUDIT_INTERVAL audits again" "$(head -c 500 "$DK_DIR/loop.jsonl")"; fi
+t0=$(date +%s)
+dk stop -t 20 looper > /dev/null 2>&1
+took=$(( $(date +%s) - t0 ))
+if [ "$took" -lt 10 ]; then ok "it stops on SIGTERM without waiting for the kill (${took} s)"; else notok "it stops on SIGTERM" "took $took s"; fi
+is "$(dk inspect -f '{{.State.ExitCode}}' looper)" "0" "and exits 0"
+cp "$DK_DIR/loop.jsonl" "$DK_DIR/loop.log"
+is "$("$BOXAUDIT" merge "$DK_DIR/loop.log" --format json 2>/dev/null | jq -c '[.summary.hosts, .summary.duplicates]')" \
+	"[1,$((n - 1))]" "merging its log keeps one (the newest) report of the host"
+
 # merge runs in the image too (the fleet step as a Job).
 dk run --rm -v "$DK_DIR/out:/reports:ro" boxaudit:test merge /reports --format json > "$DK_DIR/fleet.json" 2>/dev/null
 is "$(jq -r '.summary.hosts' "$DK_DIR/fleet.json")" "1" "boxaudit merge runs in the image"
