@@ -148,4 +148,24 @@ is "$rc" "0" "a missing file among good ones: skipped, exit 0"
 "$BOXAUDIT" merge "$R" --format junit > /dev/null 2>&1; is "$?" "2" "merge refuses formats it does not write"
 "$BOXAUDIT" --stale-after 3 --facts "$top/tests/report/data/base-facts.json" > /dev/null 2>&1
 is "$?" "2" "--stale-after outside merge is a usage error"
+# Every fleet document above follows reports/boxaudit-fleet.schema.json.
+if "$PY" -c 'import jsonschema' 2>/dev/null; then
+	for f in "$F" "$T/plain.json" "$T/l.json" "$T/none.json"; do
+		out=$("$PY" - "$top/reports/boxaudit-fleet.schema.json" "$f" 2>&1 <<'PYEOF'
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(s)
+for e in list(jsonschema.Draft202012Validator(s).iter_errors(json.load(open(sys.argv[2]))))[:5]:
+    print(list(e.path), e.message[:200])
+PYEOF
+)
+		is "$out" "" "$(basename "$f") follows the fleet schema"
+	done
+	jq '.extra = 1 | .hosts[0].summary.FAIL = -1' "$F" > "$T/badfleet.json"
+	out=$("$PY" -c 'import json, sys, jsonschema; print(len(list(jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).iter_errors(json.load(open(sys.argv[2]))))))' \
+		"$top/reports/boxaudit-fleet.schema.json" "$T/badfleet.json")
+	is "$out" "2" "the schema rejects an unknown member and a negative count"
+else
+	ok "# SKIP python3-jsonschema is not installed"
+fi
 echo "1..$N"
