@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "auditd.h"
 #include "facts.h"
+#include "jstr.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -96,14 +97,9 @@ static enum status shown(const struct trace_entry *e)
 
 static char *value_text(const json_t *v)
 {
-	if (!v)
-		return xstrdup("(none)");
 	if (json_is_string(v))
 		return xasprintf("\"%s\"", json_string_value(v));
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	char *r = xstrdup(s ? s : "?");
-	free(s);
-	return r;
+	return jstr_brief(v);
 }
 
 static char *expected_text(const struct expr *e, const json_t *value)
@@ -998,8 +994,15 @@ static void finding_from_entry(struct check_result *r, const struct trace_entry 
 {
 	struct finding *f = result_add_finding(r);
 	f->target = xstrdup(t->target);
-	if (t->is_fact && strcmp(t->subject, "@"))
+	if (t->is_fact && strcmp(t->subject, "@")) {
 		f->field = field_name(t->subject);
+		/* A label that already names it ("kubelet:readOnlyPort") needs no repeat. */
+		size_t lt = strlen(f->target), lf = strlen(f->field);
+		if (lt >= lf && !strcmp(f->target + lt - lf, f->field)) {
+			free(f->field);
+			f->field = NULL;
+		}
+	}
 	f->status = shown(t);
 	f->actual = json_incref(t->actual);
 	f->expected = t->expected ? (t->negated ? xasprintf("not (%s)", t->expected) : xstrdup(t->expected)) : NULL;
@@ -1189,8 +1192,9 @@ static char *summarize(const struct check_result *r)
 		if (f->note)
 			return xstrdup(f->note);
 		char *a = value_text(f->actual);
-		char *s = xasprintf("%s: %s is %s, expected %s", f->target, f->source ? f->source : "value",
-				    a, f->expected ? f->expected : "?");
+		char *s = xasprintf("%s%s%s is %s, expected %s (%s)", f->target, f->field ? " " : "",
+				    f->field ? f->field : "", a, f->expected ? f->expected : "?",
+				    f->source ? f->source : "no source");
 		free(a);
 		return s;
 	}

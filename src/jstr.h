@@ -18,4 +18,12 @@ json_t *jstr(const char *s);
 /* A new C string the caller frees: s itself if valid UTF-8, else escaped. */
 char *jstr_text(const char *s);
 
+/*
+ * A short human reading of a value, as a new string: a string as it is, a
+ * value with evidence beside it ({"value": V, "k": x} from a rule's show)
+ * as "V (k=x, ...)", anything else as compact JSON.  Not escaped for any
+ * output: each writer cleans it.
+ */
+char *jstr_brief(const json_t *v);
+
 #endif

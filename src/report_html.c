@@ -283,7 +283,10 @@ static void finding_rows(xmlNodePtr body, const json_t *c)
 		char *bcls = xasprintf("badge b-%s", report_str(f, "status"));
 		tx(el(tr, "td", NULL), "span", bcls, report_str(f, "status"));
 		free(bcls);
-		tx(tr, "td", "mono", report_str(f, "target"));
+		const char *field = report_str(f, "field");
+		char *tgt = xasprintf("%s%s%s", report_str(f, "target"), *field ? " " : "", field);
+		tx(tr, "td", "mono", tgt);
+		free(tgt);
 		char *v = report_xml_value(json_object_get(f, "actual"));
 		tx(tr, "td", "mono", v);
 		free(v);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "jstr.h"
 #include "drift.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -24,29 +25,8 @@ static int add_clean(struct buf *b, const char *s)
 
 static int add_value(struct buf *b, const json_t *v)
 {
-	if (!v || json_is_null(v))
-		return buf_addstr(b, "(none)");
-	/* A value with evidence beside it (show:): "false (mount_point=/, ...)". */
-	if (json_is_object(v) && json_object_get(v, "value") && json_object_size(v) > 1) {
-		int r = add_value(b, json_object_get(v, "value"));
-		const char *k;
-		json_t *x;
-		const char *sep = " (";
-		json_object_foreach((json_t *)v, k, x) {
-			if (!strcmp(k, "value"))
-				continue;
-			r |= buf_addstr(b, sep);
-			r |= add_clean(b, k);
-			r |= buf_addstr(b, "=");
-			r |= add_value(b, x);
-			sep = ", ";
-		}
-		return r | buf_addstr(b, ")");
-	}
-	if (json_is_string(v))
-		return add_clean(b, json_string_value(v));
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	int r = add_clean(b, s ? s : "?");
+	char *s = jstr_brief(v);
+	int r = add_clean(b, s);
 	free(s);
 	return r;
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report_xml.h"
+#include "jstr.h"
 #include "buf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -30,10 +31,8 @@ char *report_xml_value(const json_t *v)
 {
 	if (!v || json_is_null(v))
 		return xstrdup("(none)");
-	if (json_is_string(v))
-		return report_xml_clean(json_string_value(v));
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-	char *c = report_xml_clean(s ? s : "?");
+	char *s = jstr_brief(v);
+	char *c = report_xml_clean(s);
 	free(s);
 	return c;
 }
@@ -48,8 +47,9 @@ char *report_finding_line(const json_t *f)
 {
 	char *actual = report_xml_value(json_object_get(f, "actual"));
 	const char *exp = report_str(f, "expected"), *note = report_str(f, "note");
-	char *line = xasprintf("%s %s: %s%s%s%s [%s]%s%s", report_str(f, "status"), report_str(f, "target"),
-			       actual, *exp ? " (expected " : "", exp, *exp ? ")" : "",
+	const char *field = report_str(f, "field");
+	char *line = xasprintf("%s %s%s%s: %s%s%s%s [%s]%s%s", report_str(f, "status"), report_str(f, "target"),
+			       *field ? " " : "", field, actual, *exp ? " (expected " : "", exp, *exp ? ")" : "",
 			       report_str(f, "source"), *note ? " - " : "", note);
 	free(actual);
 	char *c = report_xml_clean(line);
