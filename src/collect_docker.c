@@ -172,6 +172,8 @@ static size_t pick_process(const struct proc_info *procs, size_t n, const char *
 /* The first error that makes a unit's command line unknown, or NULL. */
 static const char *unit_error(const json_t *unit)
 {
+	if (json_is_string(json_object_get(unit, "error")))
+		return json_string_value(json_object_get(unit, "error"));
 	if (!json_is_true(json_object_get(unit, "exists")) ||
 	    json_is_true(json_object_get(unit, "masked")))
 		return NULL;

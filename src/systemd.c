@@ -369,7 +369,7 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 {
 	json_t *o = json_object();
 	struct unit_state u = { json_array(), json_array(), json_array(), json_array(), json_array() };
-	char *found = NULL;
+	char *found = NULL, *lookup_err = NULL;
 
 	json_object_set_new(o, "name", json_string(unit));
 	for (int d = 0; unit_dirs[d] && !found; d++) {
@@ -379,14 +379,23 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 		if (rootfs_stat(r, p, 0, &st, &e) == 0) {
 			found = p;
 		} else {
-			if (errno != ENOENT && errno != ENOTDIR)
-				add_error(&u, p, 0, "%s", e);
+			if (errno != ENOENT && errno != ENOTDIR) {
+				json_array_append_new(u.errors, json_string(e));
+				if (!lookup_err)
+					lookup_err = xstrdup(e);
+			}
 			free(e);
 			free(p);
 		}
 	}
-	json_object_set_new(o, "exists", json_boolean(found != NULL));
-	json_object_set_new(o, "path", found ? json_string(found) : json_null());
+	if (!found && lookup_err) {
+		/* Not found, but a directory that may hold it was unreadable: unknown, not absent. */
+		json_object_set_new(o, "error", json_string(lookup_err));
+	} else {
+		json_object_set_new(o, "exists", json_boolean(found != NULL));
+		json_object_set_new(o, "path", found ? json_string(found) : json_null());
+	}
+	free(lookup_err);
 	int masked = found && is_masked(r, found);
 	json_object_set_new(o, "masked", json_boolean(masked));
 	json_t *dropins = found && !masked ? find_dropins(r, &u, unit) : json_array();
