@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
