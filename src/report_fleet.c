@@ -25,36 +25,14 @@ extern const char report_css_csp[];
 /* Where the host sections go in the serialized page. */
 #define HOSTS_MARK "boxaudit-fleet-hosts"
 
-static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *cls)
-{
-	xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
-	if (cls)
-		xmlSetProp(n, BAD_CAST "class", BAD_CAST cls);
-	return n;
-}
 
-static void set(xmlNodePtr n, const char *name, const char *value)
-{
-	char *c = report_xml_clean(value);
-	xmlSetProp(n, BAD_CAST name, BAD_CAST c);
-	free(c);
-}
 
-/* Host text as a text node: never parsed as markup. */
-static xmlNodePtr tx(xmlNodePtr parent, const char *name, const char *cls, const char *s)
-{
-	xmlNodePtr n = el(parent, name, cls);
-	char *c = report_xml_clean(s);
-	xmlAddChild(n, xmlNewText(BAD_CAST c));
-	free(c);
-	return n;
-}
 
 static xmlNodePtr link(xmlNodePtr parent, const char *anchor, const char *cls, const char *text)
 {
-	xmlNodePtr a = tx(parent, "a", cls, text);
+	xmlNodePtr a = html_text(parent, "a", cls, text);
 	char *href = xasprintf("#%s", anchor);
-	set(a, "href", href);
+	html_set(a, "href", href);
 	free(href);
 	return a;
 }
@@ -70,11 +48,6 @@ static json_int_t ival(const json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-static char *score_text(const json_t *counts)
-{
-	const json_t *s = json_object_get(counts, "score");
-	return json_is_number(s) ? xasprintf("%.1f%%", json_number_value(s)) : xstrdup("n/a");
-}
 
 /* Badge class for a host's or section's counts. */
 static const char *badge(const json_t *counts)
@@ -93,22 +66,17 @@ static char *section_key(const char *bench, const char *section)
 	return xasprintf("%s\n%s", bench, section);
 }
 
-static void meta_row(xmlNodePtr dl, const char *k, const char *v)
-{
-	tx(dl, "dt", NULL, k);
-	tx(dl, "dd", NULL, v);
-}
 
 static void header(xmlNodePtr body, const json_t *fleet)
 {
 	const json_t *sum = json_object_get(fleet, "summary"), *sc = json_object_get(sum, "score");
-	xmlNodePtr h = el(body, "header", NULL);
-	tx(h, "h1", NULL, "boxaudit fleet report");
-	xmlNodePtr dl = el(h, "dl", NULL);
-	meta_row(dl, "Generated", str(fleet, "generated_at"));
+	xmlNodePtr h = html_el(body, "header", NULL);
+	html_text(h, "h1", NULL, "boxaudit fleet report");
+	xmlNodePtr dl = html_el(h, "dl", NULL);
+	html_meta_row(dl, "Generated", str(fleet, "generated_at"));
 	char *s = xasprintf("%lld (%lld with failing checks)", (long long)ival(sum, "hosts"),
 			    (long long)ival(sum, "hosts_failing"));
-	meta_row(dl, "Hosts", s);
+	html_meta_row(dl, "Hosts", s);
 	free(s);
 	const json_t *mn = json_object_get(sc, "min"), *mx = json_object_get(sc, "max"),
 		     *av = json_object_get(sc, "mean");
@@ -117,7 +85,7 @@ static void header(xmlNodePtr body, const json_t *fleet)
 			      json_number_value(mn), json_number_value(mx));
 	else
 		s = xstrdup("n/a");
-	meta_row(dl, "Mean score", s);
+	html_meta_row(dl, "Mean score", s);
 	free(s);
 	if (json_is_integer(json_object_get(sum, "missing")))
 		s = xasprintf("%lld stale, %lld missing, %lld skipped inputs, %lld duplicates",
@@ -127,7 +95,7 @@ static void header(xmlNodePtr body, const json_t *fleet)
 		s = xasprintf("%lld stale, %lld skipped inputs, %lld duplicates (no --expect-hosts)",
 			      (long long)ival(sum, "stale"), (long long)ival(sum, "skipped"),
 			      (long long)ival(sum, "duplicates"));
-	meta_row(dl, "Coverage", s);
+	html_meta_row(dl, "Coverage", s);
 	free(s);
 }
 
@@ -136,37 +104,37 @@ static void matrix(xmlNodePtr main, const json_t *fleet, const json_t *colidx)
 {
 	const json_t *cols = json_object_get(fleet, "sections"), *hosts = json_object_get(fleet, "hosts");
 	size_t ncol = json_array_size(cols), i, k;
-	tx(main, "h2", NULL, "Hosts \xc3\x97 sections");
-	xmlNodePtr table = el(main, "table", "matrix");
-	xmlNodePtr thead = el(table, "thead", NULL);
-	xmlNodePtr r1 = el(thead, "tr", NULL), r2 = el(thead, "tr", NULL);
-	set(tx(r1, "th", NULL, "Host"), "rowspan", "2");
-	set(tx(r1, "th", NULL, "Score"), "rowspan", "2");
+	html_text(main, "h2", NULL, "Hosts \xc3\x97 sections");
+	xmlNodePtr table = html_el(main, "table", "matrix");
+	xmlNodePtr thead = html_el(table, "thead", NULL);
+	xmlNodePtr r1 = html_el(thead, "tr", NULL), r2 = html_el(thead, "tr", NULL);
+	html_set(html_text(r1, "th", NULL, "Host"), "rowspan", "2");
+	html_set(html_text(r1, "th", NULL, "Score"), "rowspan", "2");
 	/* One header cell per benchmark over its sections. */
 	for (i = 0; i < ncol; i = k) {
 		const char *b = str(json_array_get(cols, i), "benchmark");
 		for (k = i; k < ncol && !strcmp(str(json_array_get(cols, k), "benchmark"), b); k++) {
 			const json_t *c = json_array_get(cols, k);
-			xmlNodePtr th = tx(r2, "th", NULL, str(c, "section"));
-			set(th, "title", str(c, "title"));
+			xmlNodePtr th = html_text(r2, "th", NULL, str(c, "section"));
+			html_set(th, "title", str(c, "title"));
 		}
 		char span[32];
 		snprintf(span, sizeof(span), "%zu", k - i);
-		set(tx(r1, "th", NULL, b), "colspan", span);
+		html_set(html_text(r1, "th", NULL, b), "colspan", span);
 	}
-	xmlNodePtr tbody = el(table, "tbody", NULL);
+	xmlNodePtr tbody = html_el(table, "tbody", NULL);
 	const json_t *h;
 	json_array_foreach(hosts, i, h) {
-		xmlNodePtr tr = el(tbody, "tr", NULL);
-		xmlNodePtr th = el(tr, "th", NULL);
+		xmlNodePtr tr = html_el(tbody, "tr", NULL);
+		xmlNodePtr th = html_el(tr, "th", NULL);
 		link(th, str(h, "anchor"), NULL, str(h, "hostname"));
 		if (json_is_true(json_object_get(h, "stale"))) {
 			xmlAddChild(th, xmlNewText(BAD_CAST " "));
-			tx(th, "span", "badge b-MANUAL", "stale");
+			html_text(th, "span", "badge b-MANUAL", "stale");
 		}
 		const json_t *hs = json_object_get(h, "summary");
-		char *s = score_text(hs);
-		tx(el(tr, "td", NULL), "span", badge(hs), s);
+		char *s = report_score_text(hs);
+		html_text(html_el(tr, "td", NULL), "span", badge(hs), s);
 		free(s);
 		/* The host's sections in column order; a section it lacks is a dash. */
 		json_t **cells = xcalloc(ncol ? ncol : 1, sizeof(*cells));
@@ -179,17 +147,17 @@ static void matrix(xmlNodePtr main, const json_t *fleet, const json_t *colidx)
 			free(key);
 		}
 		for (k = 0; k < ncol; k++) {
-			xmlNodePtr td = el(tr, "td", NULL);
+			xmlNodePtr td = html_el(tr, "td", NULL);
 			if (!cells[k]) {
-				tx(td, "span", "muted", "\xe2\x80\x94");
+				html_text(td, "span", "muted", "\xe2\x80\x94");
 				continue;
 			}
 			char *anchor = xasprintf("%s-%s", str(h, "anchor"), str(json_array_get(cols, k), "anchor"));
-			s = score_text(cells[k]);
+			s = report_score_text(cells[k]);
 			xmlNodePtr a = link(td, anchor, badge(cells[k]), s);
 			char *t = xasprintf("%lld failing, %lld error", (long long)ival(cells[k], "FAIL"),
 					    (long long)ival(cells[k], "ERROR"));
-			set(a, "title", t);
+			html_set(a, "title", t);
 			free(t);
 			free(s);
 			free(anchor);
@@ -201,35 +169,35 @@ static void matrix(xmlNodePtr main, const json_t *fleet, const json_t *colidx)
 static void worst(xmlNodePtr main, const json_t *fleet)
 {
 	const json_t *w = json_object_get(fleet, "worst_checks");
-	tx(main, "h2", NULL, "Worst checks across the fleet");
+	html_text(main, "h2", NULL, "Worst checks across the fleet");
 	if (!json_array_size(w)) {
-		tx(main, "p", "muted", "No check fails on any host.");
+		html_text(main, "p", "muted", "No check fails on any host.");
 		return;
 	}
-	xmlNodePtr table = el(main, "table", "checks");
-	xmlNodePtr tr = el(el(table, "thead", NULL), "tr", NULL);
+	xmlNodePtr table = html_el(main, "table", "checks");
+	xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "Check", "Benchmark", "Title", "Failing", "Error", "Hosts" };
 	for (size_t i = 0; i < 6; i++)
-		tx(tr, "th", NULL, heads[i]);
-	xmlNodePtr tbody = el(table, "tbody", NULL);
+		html_text(tr, "th", NULL, heads[i]);
+	xmlNodePtr tbody = html_el(table, "tbody", NULL);
 	size_t i, k;
 	const json_t *c, *h;
 	json_array_foreach(w, i, c) {
-		tr = el(tbody, "tr", NULL);
-		tx(tr, "td", "id", str(c, "id"));
-		tx(tr, "td", NULL, str(c, "benchmark"));
-		tx(tr, "td", NULL, str(c, "title"));
+		tr = html_el(tbody, "tr", NULL);
+		html_text(tr, "td", "id", str(c, "id"));
+		html_text(tr, "td", NULL, str(c, "benchmark"));
+		html_text(tr, "td", NULL, str(c, "title"));
 		char n[32];
 		snprintf(n, sizeof(n), "%lld", (long long)ival(c, "failing_hosts"));
-		tx(tr, "td", NULL, n);
+		html_text(tr, "td", NULL, n);
 		snprintf(n, sizeof(n), "%lld", (long long)ival(c, "error_hosts"));
-		tx(tr, "td", NULL, n);
-		xmlNodePtr td = el(tr, "td", NULL);
+		html_text(tr, "td", NULL, n);
+		xmlNodePtr td = html_el(tr, "td", NULL);
 		const json_t *hosts = json_object_get(c, "hosts");
 		json_array_foreach(hosts, k, h) {
 			if (k == MAX_HOST_LINKS) {
 				char *more = xasprintf(" and %zu more", json_array_size(hosts) - k);
-				tx(td, "span", "muted", more);
+				html_text(td, "span", "muted", more);
 				free(more);
 				break;
 			}
@@ -246,10 +214,10 @@ static void lists(xmlNodePtr main, const json_t *fleet)
 	const json_t *e;
 	const json_t *stale = json_object_get(fleet, "stale");
 	if (json_array_size(stale)) {
-		tx(main, "h2", NULL, "Stale hosts");
-		xmlNodePtr ul = el(main, "ul", "notes");
+		html_text(main, "h2", NULL, "Stale hosts");
+		xmlNodePtr ul = html_el(main, "ul", "notes");
 		json_array_foreach(stale, i, e) {
-			xmlNodePtr li = el(ul, "li", NULL);
+			xmlNodePtr li = html_el(ul, "li", NULL);
 			link(li, str(e, "anchor"), NULL, str(e, "hostname"));
 			char *s = json_is_number(json_object_get(e, "age_hours")) ?
 				xasprintf(": collected %s, %.1f hours ago (%s)", str(e, "collected_at"),
@@ -268,29 +236,29 @@ static void lists(xmlNodePtr main, const json_t *fleet)
 		const json_t *a = json_object_get(fleet, names[l]);
 		if (!json_array_size(a))
 			continue;
-		tx(main, "h2", NULL, titles[l]);
-		xmlNodePtr ul = el(main, "ul", "notes");
+		html_text(main, "h2", NULL, titles[l]);
+		xmlNodePtr ul = html_el(main, "ul", "notes");
 		json_array_foreach(a, i, e)
-			tx(ul, "li", "mono", json_string_value(e));
+			html_text(ul, "li", "mono", json_string_value(e));
 	}
 	const json_t *dup = json_object_get(fleet, "duplicates");
 	if (json_array_size(dup)) {
-		tx(main, "h2", NULL, "Duplicate reports (the newer one is kept)");
-		xmlNodePtr ul = el(main, "ul", "notes");
+		html_text(main, "h2", NULL, "Duplicate reports (the newer one is kept)");
+		xmlNodePtr ul = html_el(main, "ul", "notes");
 		json_array_foreach(dup, i, e) {
 			char *s = xasprintf("%s: kept %s, dropped %s", str(e, "hostname"), str(e, "kept"),
 					    str(e, "dropped"));
-			tx(ul, "li", NULL, s);
+			html_text(ul, "li", NULL, s);
 			free(s);
 		}
 	}
 	const json_t *sk = json_object_get(fleet, "skipped");
 	if (json_array_size(sk)) {
-		tx(main, "h2", NULL, "Skipped inputs");
-		xmlNodePtr ul = el(main, "ul", "notes");
+		html_text(main, "h2", NULL, "Skipped inputs");
+		xmlNodePtr ul = html_el(main, "ul", "notes");
 		json_array_foreach(sk, i, e) {
 			char *s = xasprintf("%s: %s", str(e, "source"), str(e, "reason"));
-			tx(ul, "li", NULL, s);
+			html_text(ul, "li", NULL, s);
 			free(s);
 		}
 	}
@@ -302,17 +270,17 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 			      const json_t *checkidx)
 {
 	xmlNodePtr sec = xmlNewDocNode(doc, NULL, BAD_CAST "section", NULL);
-	set(sec, "class", "host");
-	set(sec, "id", str(h, "anchor"));
-	tx(sec, "h3", NULL, str(h, "hostname"));
-	xmlNodePtr dl = el(sec, "dl", NULL);
+	html_set(sec, "class", "host");
+	html_set(sec, "id", str(h, "anchor"));
+	html_text(sec, "h3", NULL, str(h, "hostname"));
+	xmlNodePtr dl = html_el(sec, "dl", NULL);
 	const json_t *hs = json_object_get(h, "summary");
-	char *s = score_text(hs);
+	char *s = report_score_text(hs);
 	char *line = xasprintf("%s (%lld pass, %lld fail, %lld error, %lld manual, %lld skip; %s model)", s,
 			       (long long)ival(hs, "PASS"), (long long)ival(hs, "FAIL"),
 			       (long long)ival(hs, "ERROR"), (long long)ival(hs, "MANUAL"),
 			       (long long)ival(hs, "SKIP"), str(hs, "score_model"));
-	meta_row(dl, "Score", line);
+	html_meta_row(dl, "Score", line);
 	free(line);
 	free(s);
 	const json_t *age = json_object_get(h, "age_hours");
@@ -320,11 +288,11 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 					       json_number_value(age),
 					       json_is_true(json_object_get(h, "stale")) ? ", stale" : "")
 				   : xasprintf("unknown%s", json_is_true(json_object_get(h, "stale")) ? ", stale" : "");
-	meta_row(dl, "Collected", line);
+	html_meta_row(dl, "Collected", line);
 	free(line);
-	meta_row(dl, "Report", str(h, "source"));
+	html_meta_row(dl, "Report", str(h, "source"));
 	line = xasprintf("boxaudit %s, root %s", str(h, "tool_version"), str(h, "root"));
-	meta_row(dl, "Audited by", line);
+	html_meta_row(dl, "Audited by", line);
 	free(line);
 
 	size_t i, k;
@@ -335,15 +303,15 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 		const json_t *ix = json_object_get(colidx, key);
 		free(key);
 		const json_t *col = json_is_integer(ix) ? json_array_get(cols, (size_t)json_integer_value(ix)) : NULL;
-		s = score_text(se);
+		s = report_score_text(se);
 		char *title = xasprintf("%s \xc2\xa7%s %s: %s", str(se, "benchmark"), str(se, "section"),
 					str(col, "title"), s);
-		xmlNodePtr h4 = tx(sec, "h4", NULL, title);
+		xmlNodePtr h4 = html_text(sec, "h4", NULL, title);
 		free(title);
 		free(s);
 		if (col) {
 			char *anchor = xasprintf("%s-%s", str(h, "anchor"), str(col, "anchor"));
-			set(h4, "id", anchor);
+			html_set(h4, "id", anchor);
 			free(anchor);
 		}
 		xmlNodePtr ul = NULL;
@@ -354,12 +322,12 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 			if (strcmp(str(c, "benchmark"), str(se, "benchmark")) || strcmp(str(info, "section"), str(se, "section")))
 				continue;
 			if (!ul)
-				ul = el(sec, "ul", "notes");
-			xmlNodePtr li = el(ul, "li", NULL);
+				ul = html_el(sec, "ul", "notes");
+			xmlNodePtr li = html_el(ul, "li", NULL);
 			const char *st = str(c, "status");
-			tx(li, "span", !strcmp(st, "FAIL") ? "badge b-FAIL" : "badge b-ERROR", st);
+			html_text(li, "span", !strcmp(st, "FAIL") ? "badge b-FAIL" : "badge b-ERROR", st);
 			xmlAddChild(li, xmlNewText(BAD_CAST " "));
-			tx(li, "span", "mono", str(c, "id"));
+			html_text(li, "span", "mono", str(c, "id"));
 			line = xasprintf(" %s (%lld finding%s)", str(info, "title"), (long long)ival(c, "findings"),
 					 ival(c, "findings") == 1 ? "" : "s");
 			char *cl = report_xml_clean(line);
@@ -368,7 +336,7 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 			free(line);
 		}
 		if (!ul)
-			tx(sec, "p", "muted", "No failing checks in this section.");
+			html_text(sec, "p", "muted", "No failing checks in this section.");
 	}
 	return sec;
 }
@@ -379,21 +347,21 @@ int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
 	xmlCreateIntSubset(hd, BAD_CAST "html", NULL, NULL);
 	xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html");
 	xmlDocSetRootElement(hd, html);
-	set(html, "lang", "en");
-	xmlNodePtr head = el(html, "head", NULL);
-	set(el(head, "meta", NULL), "charset", "utf-8");
-	xmlNodePtr m = el(head, "meta", NULL);
-	set(m, "http-equiv", "Content-Security-Policy");
+	html_set(html, "lang", "en");
+	xmlNodePtr head = html_el(html, "head", NULL);
+	html_set(html_el(head, "meta", NULL), "charset", "utf-8");
+	xmlNodePtr m = html_el(head, "meta", NULL);
+	html_set(m, "http-equiv", "Content-Security-Policy");
 	/* No script at all; only our own stylesheet (by hash). */
 	char *csp = xasprintf("default-src 'none'; style-src %s; script-src 'none'; img-src data:; "
 			      "base-uri 'none'; form-action 'none'", report_css_csp);
-	set(m, "content", csp);
+	html_set(m, "content", csp);
 	free(csp);
-	m = el(head, "meta", NULL);
-	set(m, "name", "viewport");
-	set(m, "content", "width=device-width, initial-scale=1");
-	tx(head, "title", NULL, "boxaudit fleet report");
-	xmlNodePtr style = el(head, "style", NULL);
+	m = html_el(head, "meta", NULL);
+	html_set(m, "name", "viewport");
+	html_set(m, "content", "width=device-width, initial-scale=1");
+	html_text(head, "title", NULL, "boxaudit fleet report");
+	xmlNodePtr style = html_el(head, "style", NULL);
 	xmlAddChild(style, xmlNewText(BAD_CAST report_css));
 
 	/* Column index of each (benchmark, section). */
@@ -407,13 +375,13 @@ int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
 		free(key);
 	}
 
-	xmlNodePtr body = el(html, "body", NULL);
+	xmlNodePtr body = html_el(html, "body", NULL);
 	header(body, fleet);
-	xmlNodePtr main = el(body, "main", NULL);
+	xmlNodePtr main = html_el(body, "main", NULL);
 	matrix(main, fleet, colidx);
 	worst(main, fleet);
 	lists(main, fleet);
-	tx(main, "h2", NULL, "Hosts");
+	html_text(main, "h2", NULL, "Hosts");
 	/*
 	 * The host sections are the bulk of a large fleet's page: each is built,
 	 * serialized and freed in turn where the placeholder comment stands, so

@@ -28,35 +28,9 @@ static const char *const statuses[] = { "PASS", "FAIL", "MANUAL", "SKIP", "ERROR
 #define NSTATUS 6
 
 
-static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *cls)
-{
-	xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
-	if (cls)
-		xmlSetProp(n, BAD_CAST "class", BAD_CAST cls);
-	return n;
-}
 
-/* Append host text as a text node (never parsed as markup). */
-static void add_text(xmlNodePtr parent, const char *s)
-{
-	char *c = report_xml_clean(s);
-	xmlAddChild(parent, xmlNewText(BAD_CAST c));
-	free(c);
-}
 
-static xmlNodePtr tx(xmlNodePtr parent, const char *name, const char *cls, const char *s)
-{
-	xmlNodePtr n = el(parent, name, cls);
-	add_text(n, s);
-	return n;
-}
 
-static void set(xmlNodePtr n, const char *name, const char *value)
-{
-	char *c = report_xml_clean(value);
-	xmlSetProp(n, BAD_CAST name, BAD_CAST c);
-	free(c);
-}
 
 static void setf(xmlNodePtr n, const char *name, double v)
 {
@@ -70,39 +44,29 @@ static json_int_t count(const json_t *summary, const char *k)
 	return json_integer_value(json_object_get(summary, k));
 }
 
-static char *score_text(const json_t *summary)
-{
-	const json_t *s = json_object_get(summary, "score");
-	return json_is_number(s) ? xasprintf("%.1f%%", json_number_value(s)) : xstrdup("n/a");
-}
 
-static void meta_row(xmlNodePtr dl, const char *k, const char *v)
-{
-	tx(dl, "dt", NULL, k);
-	tx(dl, "dd", NULL, v);
-}
 
 static void header(xmlNodePtr body, const json_t *doc)
 {
 	const json_t *host = json_object_get(doc, "host"), *sum = json_object_get(doc, "summary");
-	xmlNodePtr h = el(body, "header", NULL);
-	tx(h, "h1", NULL, "boxaudit report");
-	xmlNodePtr dl = el(h, "dl", NULL);
-	meta_row(dl, "Host", report_str(host, "hostname"));
-	meta_row(dl, "Root", report_str(host, "root"));
-	meta_row(dl, "Collected", report_str(doc, "collected_at"));
+	xmlNodePtr h = html_el(body, "header", NULL);
+	html_text(h, "h1", NULL, "boxaudit report");
+	xmlNodePtr dl = html_el(h, "dl", NULL);
+	html_meta_row(dl, "Host", report_str(host, "hostname"));
+	html_meta_row(dl, "Root", report_str(host, "root"));
+	html_meta_row(dl, "Collected", report_str(doc, "collected_at"));
 	size_t i;
 	json_t *b;
 	json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
 		char *s = xasprintf("%s v%s (%s)", report_str(b, "title"), report_str(b, "version"), report_str(b, "id"));
-		meta_row(dl, "Benchmark", s);
+		html_meta_row(dl, "Benchmark", s);
 		free(s);
 	}
 	char *v = xasprintf("boxaudit %s", report_str(json_object_get(doc, "tool"), "version"));
-	meta_row(dl, "Tool", v);
+	html_meta_row(dl, "Tool", v);
 	free(v);
 	char *basis = xasprintf("%s model: %s", report_str(sum, "score_model"), report_str(sum, "score_basis"));
-	meta_row(dl, "Scoring", basis);
+	html_meta_row(dl, "Scoring", basis);
 	free(basis);
 }
 
@@ -112,50 +76,50 @@ static void gauge(xmlNodePtr parent, const json_t *sum)
 	const json_t *sc = json_object_get(sum, "score");
 	double v = json_is_number(sc) ? json_number_value(sc) : 0;
 	const double r = 52, circ = 2 * M_PI * r;
-	xmlNodePtr svg = el(parent, "svg", "gauge");
-	set(svg, "viewBox", "0 0 140 140");
-	set(svg, "width", "160");
-	set(svg, "height", "160");
-	set(svg, "role", "img");
-	char *label = score_text(sum);
+	xmlNodePtr svg = html_el(parent, "svg", "gauge");
+	html_set(svg, "viewBox", "0 0 140 140");
+	html_set(svg, "width", "160");
+	html_set(svg, "height", "160");
+	html_set(svg, "role", "img");
+	char *label = report_score_text(sum);
 	char *title = xasprintf("overall score %s", label);
-	tx(svg, "title", NULL, title);
+	html_text(svg, "title", NULL, title);
 	free(title);
-	xmlNodePtr bg = el(svg, "circle", NULL);
-	set(bg, "cx", "70"); set(bg, "cy", "70"); setf(bg, "r", r);
-	set(bg, "fill", "none"); set(bg, "stroke", "#d1d9e0"); set(bg, "stroke-width", "14");
+	xmlNodePtr bg = html_el(svg, "circle", NULL);
+	html_set(bg, "cx", "70"); html_set(bg, "cy", "70"); setf(bg, "r", r);
+	html_set(bg, "fill", "none"); html_set(bg, "stroke", "#d1d9e0"); html_set(bg, "stroke-width", "14");
 	if (json_is_number(sc)) {
-		xmlNodePtr arc = el(svg, "circle", NULL);
-		set(arc, "cx", "70"); set(arc, "cy", "70"); setf(arc, "r", r);
-		set(arc, "fill", "none");
-		set(arc, "stroke", v >= 80 ? "#1a7f37" : v >= 50 ? "#9a6700" : "#cf222e");
-		set(arc, "stroke-width", "14");
+		xmlNodePtr arc = html_el(svg, "circle", NULL);
+		html_set(arc, "cx", "70"); html_set(arc, "cy", "70"); setf(arc, "r", r);
+		html_set(arc, "fill", "none");
+		html_set(arc, "stroke", v >= 80 ? "#1a7f37" : v >= 50 ? "#9a6700" : "#cf222e");
+		html_set(arc, "stroke-width", "14");
 		char *dash = xasprintf("%.2f %.2f", circ * v / 100, circ);
-		set(arc, "stroke-dasharray", dash);
+		html_set(arc, "stroke-dasharray", dash);
 		free(dash);
-		set(arc, "transform", "rotate(-90 70 70)");
+		html_set(arc, "transform", "rotate(-90 70 70)");
 	}
-	xmlNodePtr t = tx(svg, "text", NULL, label);
-	set(t, "id", "score");
-	set(t, "x", "70"); set(t, "y", "78"); set(t, "text-anchor", "middle"); set(t, "font-size", "24");
+	xmlNodePtr t = html_text(svg, "text", NULL, label);
+	html_set(t, "id", "score");
+	html_set(t, "x", "70"); html_set(t, "y", "78"); html_set(t, "text-anchor", "middle"); html_set(t, "font-size", "24");
 	free(label);
 }
 
 static void counts_list(xmlNodePtr parent, const json_t *sum)
 {
-	xmlNodePtr ul = el(parent, "ul", "counts");
+	xmlNodePtr ul = html_el(parent, "ul", "counts");
 	for (int i = 0; i < NSTATUS; i++) {
-		xmlNodePtr li = el(ul, "li", NULL);
+		xmlNodePtr li = html_el(ul, "li", NULL);
 		char *cls = xasprintf("swatch f-%s", statuses[i]);
-		el(li, "span", cls);
+		html_el(li, "span", cls);
 		free(cls);
 		char *s = xasprintf("%s %" JSON_INTEGER_FORMAT, statuses[i], count(sum, statuses[i]));
-		add_text(li, s);
+		html_append_text(li, s);
 		free(s);
 	}
 	char *s = xasprintf("%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " checks scored",
 			    count(sum, "scored"), count(sum, "total"));
-	tx(ul, "li", "muted", s);
+	html_text(ul, "li", "muted", s);
 	free(s);
 }
 
@@ -164,13 +128,13 @@ static void bars(xmlNodePtr parent, const json_t *sections)
 {
 	const double row = 26, label_w = 250, bar_w = 420, score_w = 70;
 	size_t n = json_array_size(sections);
-	xmlNodePtr div = el(parent, "div", "bars");
-	xmlNodePtr svg = el(div, "svg", NULL);
+	xmlNodePtr div = html_el(parent, "div", "bars");
+	xmlNodePtr svg = html_el(div, "svg", NULL);
 	char *vb = xasprintf("0 0 %.0f %.0f", label_w + bar_w + score_w, row * (double)(n ? n : 1));
-	set(svg, "viewBox", vb);
+	html_set(svg, "viewBox", vb);
 	free(vb);
-	set(svg, "role", "img");
-	tx(svg, "title", NULL, "checks per section by status");
+	html_set(svg, "role", "img");
+	html_text(svg, "title", NULL, "checks per section by status");
 	size_t i;
 	json_t *s;
 	json_array_foreach(sections, i, s) {
@@ -187,7 +151,7 @@ static void bars(xmlNodePtr parent, const json_t *sections)
 			free(name);
 			name = cut;
 		}
-		xmlNodePtr t = tx(svg, "text", NULL, name);
+		xmlNodePtr t = html_text(svg, "text", NULL, name);
 		free(name);
 		setf(t, "x", 0);
 		setf(t, "y", y + 17);
@@ -198,16 +162,16 @@ static void bars(xmlNodePtr parent, const json_t *sections)
 				continue;
 			double w = bar_w * (double)c / total;
 			char *cls = xasprintf("f-%s", statuses[k]);
-			xmlNodePtr rect = el(svg, "rect", cls);
+			xmlNodePtr rect = html_el(svg, "rect", cls);
 			free(cls);
 			setf(rect, "x", x); setf(rect, "y", y + 4); setf(rect, "width", w); setf(rect, "height", row - 8);
 			char *tip = xasprintf("%s %s: %" JSON_INTEGER_FORMAT, report_str(s, "section"), statuses[k], c);
-			tx(rect, "title", NULL, tip);
+			html_text(rect, "title", NULL, tip);
 			free(tip);
 			x += w;
 		}
-		char *sc = score_text(sum);
-		xmlNodePtr st = tx(svg, "text", NULL, sc);
+		char *sc = report_score_text(sum);
+		xmlNodePtr st = html_text(svg, "text", NULL, sc);
 		free(sc);
 		setf(st, "x", label_w + bar_w + 8);
 		setf(st, "y", y + 17);
@@ -216,23 +180,23 @@ static void bars(xmlNodePtr parent, const json_t *sections)
 
 static void select_opt(xmlNodePtr sel, const char *value, const char *label)
 {
-	xmlNodePtr o = tx(sel, "option", NULL, label);
-	set(o, "value", value);
+	xmlNodePtr o = html_text(sel, "option", NULL, label);
+	html_set(o, "value", value);
 }
 
 static void filters(xmlNodePtr parent, const json_t *doc)
 {
-	xmlNodePtr form = el(parent, "form", "filters");
-	set(form, "id", "filters");
-	xmlNodePtr l = tx(form, "label", NULL, "Status ");
-	xmlNodePtr sel = el(l, "select", NULL);
-	set(sel, "name", "status");
+	xmlNodePtr form = html_el(parent, "form", "filters");
+	html_set(form, "id", "filters");
+	xmlNodePtr l = html_text(form, "label", NULL, "Status ");
+	xmlNodePtr sel = html_el(l, "select", NULL);
+	html_set(sel, "name", "status");
 	select_opt(sel, "", "all");
 	for (int i = 0; i < NSTATUS; i++)
 		select_opt(sel, statuses[i], statuses[i]);
-	l = tx(form, "label", NULL, "Section ");
-	sel = el(l, "select", NULL);
-	set(sel, "name", "section");
+	l = html_text(form, "label", NULL, "Section ");
+	sel = html_el(l, "select", NULL);
+	html_set(sel, "name", "section");
 	select_opt(sel, "", "all");
 	size_t i;
 	json_t *s;
@@ -243,19 +207,19 @@ static void filters(xmlNodePtr parent, const json_t *doc)
 		free(v);
 		free(lab);
 	}
-	l = tx(form, "label", NULL, "Level ");
-	sel = el(l, "select", NULL);
-	set(sel, "name", "level");
+	l = html_text(form, "label", NULL, "Level ");
+	sel = html_el(l, "select", NULL);
+	html_set(sel, "name", "level");
 	select_opt(sel, "", "all");
 	select_opt(sel, "1", "1");
 	select_opt(sel, "2", "2");
-	l = tx(form, "label", NULL, "Search ");
-	xmlNodePtr in = el(l, "input", NULL);
-	set(in, "type", "search");
-	set(in, "name", "q");
-	set(in, "placeholder", "id, title, target...");
-	xmlNodePtr out = el(form, "output", "muted");
-	set(out, "id", "shown");
+	l = html_text(form, "label", NULL, "Search ");
+	xmlNodePtr in = html_el(l, "input", NULL);
+	html_set(in, "type", "search");
+	html_set(in, "name", "q");
+	html_set(in, "placeholder", "id, title, target...");
+	xmlNodePtr out = html_el(form, "output", "muted");
+	html_set(out, "id", "shown");
 }
 
 static void finding_rows(xmlNodePtr body, const json_t *c)
@@ -263,36 +227,36 @@ static void finding_rows(xmlNodePtr body, const json_t *c)
 	const json_t *fs = json_object_get(c, "findings");
 	if (!json_array_size(fs))
 		return;
-	xmlNodePtr t = el(body, "table", "findings");
-	xmlNodePtr tr = el(el(t, "thead", NULL), "tr", NULL);
+	xmlNodePtr t = html_el(body, "table", "findings");
+	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "Status", "Target", "Value seen", "Expected", "Source", "Note" };
 	for (int k = 0; k < 6; k++)
-		tx(tr, "th", NULL, heads[k]);
-	xmlNodePtr tb = el(t, "tbody", NULL);
+		html_text(tr, "th", NULL, heads[k]);
+	xmlNodePtr tb = html_el(t, "tbody", NULL);
 	size_t i;
 	json_t *f;
 	json_array_foreach(fs, i, f) {
 		if (i >= MAX_FINDINGS_SHOWN) {
 			char *s = xasprintf("... and %zu more findings (see the JSON report)", json_array_size(fs) - i);
-			xmlNodePtr td = tx(el(tb, "tr", NULL), "td", "muted", s);
-			set(td, "colspan", "6");
+			xmlNodePtr td = html_text(html_el(tb, "tr", NULL), "td", "muted", s);
+			html_set(td, "colspan", "6");
 			free(s);
 			break;
 		}
-		tr = el(tb, "tr", NULL);
+		tr = html_el(tb, "tr", NULL);
 		char *bcls = xasprintf("badge b-%s", report_str(f, "status"));
-		tx(el(tr, "td", NULL), "span", bcls, report_str(f, "status"));
+		html_text(html_el(tr, "td", NULL), "span", bcls, report_str(f, "status"));
 		free(bcls);
 		const char *field = report_str(f, "field");
 		char *tgt = xasprintf("%s%s%s", report_str(f, "target"), *field ? " " : "", field);
-		tx(tr, "td", "mono", tgt);
+		html_text(tr, "td", "mono", tgt);
 		free(tgt);
 		char *v = report_xml_value(json_object_get(f, "actual"));
-		tx(tr, "td", "mono", v);
+		html_text(tr, "td", "mono", v);
 		free(v);
-		tx(tr, "td", NULL, report_str(f, "expected"));
-		tx(tr, "td", "mono", report_str(f, "source"));
-		tx(tr, "td", NULL, report_str(f, "note"));
+		html_text(tr, "td", NULL, report_str(f, "expected"));
+		html_text(tr, "td", "mono", report_str(f, "source"));
+		html_text(tr, "td", NULL, report_str(f, "note"));
 	}
 }
 
@@ -305,22 +269,22 @@ static void references(xmlNodePtr body, const json_t *refs)
 {
 	if (!json_array_size(refs))
 		return;
-	tx(body, "h4", NULL, "References");
-	xmlNodePtr ul = el(body, "ul", NULL);
+	html_text(body, "h4", NULL, "References");
+	xmlNodePtr ul = html_el(body, "ul", NULL);
 	size_t i;
 	json_t *r;
 	json_array_foreach(refs, i, r) {
 		const char *s = json_string_value(r);
 		if (!s)
 			continue;
-		xmlNodePtr li = el(ul, "li", NULL);
+		xmlNodePtr li = html_el(ul, "li", NULL);
 		/* Only web links are links: never javascript:, data: or file:. */
 		if (is_web_url(s) && !strpbrk(s, " \t\r\n\"<>`")) {
-			xmlNodePtr a = tx(li, "a", NULL, s);
-			set(a, "href", s);
-			set(a, "rel", "noopener noreferrer");
+			xmlNodePtr a = html_text(li, "a", NULL, s);
+			html_set(a, "href", s);
+			html_set(a, "rel", "noopener noreferrer");
 		} else {
-			tx(li, "span", NULL, s);
+			html_text(li, "span", NULL, s);
 		}
 	}
 }
@@ -332,61 +296,61 @@ static void waiver_box(xmlNodePtr body, const json_t *w)
 	int expired = json_is_true(json_object_get(w, "expired"));
 	char *s = xasprintf("%s: %s (owner %s, expires %s)", expired ? "Waiver expired, no longer applied" : "Waived",
 			    report_str(w, "reason"), report_str(w, "owner"), report_str(w, "expires"));
-	tx(body, "div", expired ? "note expired" : "waiver", s);
+	html_text(body, "div", expired ? "note expired" : "waiver", s);
 	free(s);
 }
 
 static void check_row(xmlNodePtr tbody, const json_t *c)
 {
 	const char *st = report_str(c, "status");
-	xmlNodePtr tr = el(tbody, "tr", "check");
-	set(tr, "data-status", st);
+	xmlNodePtr tr = html_el(tbody, "tr", "check");
+	html_set(tr, "data-status", st);
 	char *sec = xasprintf("%s:%s", report_str(c, "benchmark"), report_str(c, "section"));
-	set(tr, "data-section", sec);
+	html_set(tr, "data-section", sec);
 	free(sec);
 	char lvl[32];
 	snprintf(lvl, sizeof(lvl), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(c, "level")));
-	set(tr, "data-level", lvl);
-	tx(tr, "td", "id", report_str(c, "id"));
-	xmlNodePtr td = el(tr, "td", NULL);
-	xmlNodePtr det = el(td, "details", NULL);
+	html_set(tr, "data-level", lvl);
+	html_text(tr, "td", "id", report_str(c, "id"));
+	xmlNodePtr td = html_el(tr, "td", NULL);
+	xmlNodePtr det = html_el(td, "details", NULL);
 	if (!strcmp(st, "FAIL") || !strcmp(st, "ERROR"))
 		xmlSetProp(det, BAD_CAST "open", BAD_CAST "open");
-	tx(det, "summary", NULL, report_str(c, "title"));
-	xmlNodePtr body = el(det, "div", "body");
+	html_text(det, "summary", NULL, report_str(c, "title"));
+	xmlNodePtr body = html_el(det, "div", "body");
 	if (*report_str(c, "reason"))
-		tx(body, "p", NULL, report_str(c, "reason"));
+		html_text(body, "p", NULL, report_str(c, "reason"));
 	waiver_box(body, json_object_get(c, "waiver"));
 	finding_rows(body, c);
 	if (*report_str(c, "description")) {
-		tx(body, "h4", NULL, "Why");
-		tx(body, "p", NULL, report_str(c, "description"));
+		html_text(body, "h4", NULL, "Why");
+		html_text(body, "p", NULL, report_str(c, "description"));
 	}
-	tx(body, "h4", NULL, "Remediation");
-	tx(body, "p", NULL, report_str(c, "remediation"));
+	html_text(body, "h4", NULL, "Remediation");
+	html_text(body, "p", NULL, report_str(c, "remediation"));
 	references(body, json_object_get(c, "references"));
 	char *meta = xasprintf("%s, %s (CIS: %s), rule %s, weight %g%s", report_str(c, "benchmark"),
 			       report_str(c, "evaluation"), report_str(c, "assessment"), report_str(c, "rule"),
 			       json_number_value(json_object_get(c, "weight")),
 			       json_is_true(json_object_get(c, "scored")) ? ", scored" : ", not scored");
-	tx(body, "p", "muted", meta);
+	html_text(body, "p", "muted", meta);
 	free(meta);
-	tx(tr, "td", NULL, report_str(c, "section"));
-	tx(tr, "td", NULL, lvl);
+	html_text(tr, "td", NULL, report_str(c, "section"));
+	html_text(tr, "td", NULL, lvl);
 	char *bcls = xasprintf("badge b-%s", st);
-	tx(el(tr, "td", NULL), "span", bcls, st);
+	html_text(html_el(tr, "td", NULL), "span", bcls, st);
 	free(bcls);
 }
 
 static void checks_table(xmlNodePtr parent, const json_t *doc)
 {
-	xmlNodePtr t = el(parent, "table", "checks");
-	set(t, "id", "checks");
-	xmlNodePtr tr = el(el(t, "thead", NULL), "tr", NULL);
+	xmlNodePtr t = html_el(parent, "table", "checks");
+	html_set(t, "id", "checks");
+	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "ID", "Check", "Section", "Level", "Status" };
 	for (int k = 0; k < 5; k++)
-		tx(tr, "th", NULL, heads[k]);
-	xmlNodePtr tb = el(t, "tbody", NULL);
+		html_text(tr, "th", NULL, heads[k]);
+	xmlNodePtr tb = html_el(t, "tbody", NULL);
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "checks"), i, c)
@@ -397,29 +361,29 @@ static void drift_items(xmlNodePtr parent, const json_t *items, const char *titl
 {
 	if (!json_array_size(items))
 		return;
-	tx(parent, "h3", NULL, title);
-	xmlNodePtr t = el(parent, "table", "findings drift");
-	xmlNodePtr tr = el(el(t, "thead", NULL), "tr", NULL);
+	html_text(parent, "h3", NULL, title);
+	xmlNodePtr t = html_el(parent, "table", "findings drift");
+	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "Change", "Check", "Target", "Before", "Now" };
 	for (int k = 0; k < 5; k++)
-		tx(tr, "th", NULL, heads[k]);
-	xmlNodePtr tb = el(t, "tbody", NULL);
+		html_text(tr, "th", NULL, heads[k]);
+	xmlNodePtr tb = html_el(t, "tbody", NULL);
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {
 		const char *ch = report_str(it, "change");
 		if (!strcmp(ch, "unchanged"))
 			continue;
-		tr = el(tb, "tr", NULL);
+		tr = html_el(tb, "tr", NULL);
 		char *bcls = xasprintf("badge b-%s", ch);
-		tx(el(tr, "td", NULL), "span", bcls, ch);
+		html_text(html_el(tr, "td", NULL), "span", bcls, ch);
 		free(bcls);
 		char *id = xasprintf("%s %s", report_str(it, "id"), report_str(it, "title"));
-		tx(tr, "td", NULL, id);
+		html_text(tr, "td", NULL, id);
 		free(id);
-		tx(tr, "td", "mono", report_str(it, "target"));
-		tx(tr, "td", NULL, report_str(it, "before"));
-		tx(tr, "td", NULL, report_str(it, "now"));
+		html_text(tr, "td", "mono", report_str(it, "target"));
+		html_text(tr, "td", NULL, report_str(it, "before"));
+		html_text(tr, "td", NULL, report_str(it, "now"));
 	}
 }
 
@@ -427,9 +391,9 @@ static void drift(xmlNodePtr main, const json_t *d)
 {
 	if (!d)
 		return;
-	xmlNodePtr sec = el(main, "section", NULL);
-	set(sec, "id", "drift");
-	tx(sec, "h2", NULL, "Changes since the baseline");
+	xmlNodePtr sec = html_el(main, "section", NULL);
+	html_set(sec, "id", "drift");
+	html_text(sec, "h2", NULL, "Changes since the baseline");
 	const json_t *b = json_object_get(d, "baseline"), *s = json_object_get(d, "summary");
 	char *line = xasprintf("Baseline: host %s, collected %s.  Checks: %" JSON_INTEGER_FORMAT " newly failing, %"
 			       JSON_INTEGER_FORMAT " resolved, %" JSON_INTEGER_FORMAT " still failing.  Findings: %"
@@ -437,7 +401,7 @@ static void drift(xmlNodePtr main, const json_t *d)
 			       report_str(b, "hostname"), report_str(b, "collected_at"),
 			       count(s, "checks_new"), count(s, "checks_resolved"), count(s, "checks_unchanged"),
 			       count(s, "findings_new"), count(s, "findings_resolved"), count(s, "findings_unchanged"));
-	tx(sec, "p", NULL, line);
+	html_text(sec, "p", NULL, line);
 	free(line);
 	drift_items(sec, json_object_get(d, "checks"), "Checks");
 	drift_items(sec, json_object_get(d, "findings"), "Findings");
@@ -448,15 +412,15 @@ static void notes(xmlNodePtr main, const json_t *doc)
 	const json_t *ns = json_object_get(doc, "notes"), *rf = json_object_get(doc, "refused");
 	if (!json_array_size(ns) && !json_array_size(rf))
 		return;
-	tx(main, "h2", NULL, "Notes");
-	xmlNodePtr ul = el(main, "ul", "notes");
+	html_text(main, "h2", NULL, "Notes");
+	xmlNodePtr ul = html_el(main, "ul", "notes");
 	size_t i;
 	json_t *n;
 	json_array_foreach(ns, i, n)
-		tx(ul, "li", NULL, json_string_value(n));
+		html_text(ul, "li", NULL, json_string_value(n));
 	json_array_foreach(rf, i, n) {
 		char *s = xasprintf("refused: %s", report_str(n, "reason"));
-		tx(ul, "li", NULL, s);
+		html_text(ul, "li", NULL, s);
 		free(s);
 	}
 }
@@ -464,7 +428,7 @@ static void notes(xmlNodePtr main, const json_t *doc)
 /* Raw CSS or JS from the binary: constant, never host data. */
 static void raw(xmlNodePtr parent, const char *name, const char *content)
 {
-	xmlNodePtr n = el(parent, name, NULL);
+	xmlNodePtr n = html_el(parent, name, NULL);
 	xmlAddChild(n, xmlNewText(BAD_CAST content));
 }
 
@@ -474,37 +438,37 @@ int report_write_html(const json_t *doc, struct buf *out, char **err)
 	xmlCreateIntSubset(hd, BAD_CAST "html", NULL, NULL);
 	xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html");
 	xmlDocSetRootElement(hd, html);
-	set(html, "lang", "en");
-	xmlNodePtr head = el(html, "head", NULL);
-	set(el(head, "meta", NULL), "charset", "utf-8");
-	xmlNodePtr m = el(head, "meta", NULL);
-	set(m, "http-equiv", "Content-Security-Policy");
+	html_set(html, "lang", "en");
+	xmlNodePtr head = html_el(html, "head", NULL);
+	html_set(html_el(head, "meta", NULL), "charset", "utf-8");
+	xmlNodePtr m = html_el(head, "meta", NULL);
+	html_set(m, "http-equiv", "Content-Security-Policy");
 	/* Only our own script and style run: an injected one would not match the hashes. */
 	char *csp = xasprintf("default-src 'none'; style-src %s; script-src %s; img-src data:; "
 			      "base-uri 'none'; form-action 'none'", report_css_csp, report_js_csp);
-	set(m, "content", csp);
+	html_set(m, "content", csp);
 	free(csp);
-	m = el(head, "meta", NULL);
-	set(m, "name", "viewport");
-	set(m, "content", "width=device-width, initial-scale=1");
+	m = html_el(head, "meta", NULL);
+	html_set(m, "name", "viewport");
+	html_set(m, "content", "width=device-width, initial-scale=1");
 	char *title = xasprintf("boxaudit report: %s", report_str(json_object_get(doc, "host"), "hostname"));
-	tx(head, "title", NULL, title);
+	html_text(head, "title", NULL, title);
 	free(title);
 	raw(head, "style", report_css);
 
-	xmlNodePtr body = el(html, "body", NULL);
+	xmlNodePtr body = html_el(html, "body", NULL);
 	header(body, doc);
-	xmlNodePtr main = el(body, "main", NULL);
+	xmlNodePtr main = html_el(body, "main", NULL);
 	const json_t *sum = json_object_get(doc, "summary");
-	tx(main, "h2", NULL, "Score");
-	xmlNodePtr ov = el(main, "section", "overview");
+	html_text(main, "h2", NULL, "Score");
+	xmlNodePtr ov = html_el(main, "section", "overview");
 	gauge(ov, sum);
 	counts_list(ov, sum);
 	bars(ov, json_object_get(sum, "sections"));
-	tx(main, "p", "muted", report_str(sum, "score_basis"));
+	html_text(main, "p", "muted", report_str(sum, "score_basis"));
 	notes(main, doc);
 	drift(main, json_object_get(doc, "drift"));
-	tx(main, "h2", NULL, "Checks");
+	html_text(main, "h2", NULL, "Checks");
 	filters(main, doc);
 	checks_table(main, doc);
 	raw(body, "script", report_js);

@@ -56,3 +56,44 @@ char *report_finding_line(const json_t *f)
 	free(line);
 	return c;
 }
+
+char *report_score_text(const json_t *counts)
+{
+	const json_t *s = json_object_get(counts, "score");
+	return json_is_number(s) ? xasprintf("%.1f%%", json_number_value(s)) : xstrdup("n/a");
+}
+
+xmlNodePtr html_el(xmlNodePtr parent, const char *name, const char *cls)
+{
+	xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+	if (cls)
+		xmlSetProp(n, BAD_CAST "class", BAD_CAST cls);
+	return n;
+}
+
+void html_append_text(xmlNodePtr parent, const char *s)
+{
+	char *c = report_xml_clean(s);
+	xmlAddChild(parent, xmlNewText(BAD_CAST c));
+	free(c);
+}
+
+xmlNodePtr html_text(xmlNodePtr parent, const char *name, const char *cls, const char *s)
+{
+	xmlNodePtr n = html_el(parent, name, cls);
+	html_append_text(n, s);
+	return n;
+}
+
+void html_set(xmlNodePtr n, const char *name, const char *value)
+{
+	char *c = report_xml_clean(value);
+	xmlSetProp(n, BAD_CAST name, BAD_CAST c);
+	free(c);
+}
+
+void html_meta_row(xmlNodePtr dl, const char *k, const char *v)
+{
+	html_text(dl, "dt", NULL, k);
+	html_text(dl, "dd", NULL, v);
+}

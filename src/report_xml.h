@@ -23,4 +23,21 @@ const char *report_str(const json_t *o, const char *k);
 /* One finding as "STATUS target: actual (expected X) [source] - note"; the caller frees. */
 char *report_finding_line(const json_t *f);
 
+/* A score as "87.5%", or "n/a" when null; the caller frees. */
+char *report_score_text(const json_t *counts);
+
+/*
+ * Building HTML with libxml2's tree: host text only ever becomes a text
+ * node or an attribute value (cleaned), never markup.  Nodes belong to the
+ * parent's document.
+ */
+#include <libxml/tree.h>
+xmlNodePtr html_el(xmlNodePtr parent, const char *name, const char *cls);
+xmlNodePtr html_text(xmlNodePtr parent, const char *name, const char *cls, const char *s);
+/* Append s to parent as a text node. */
+void html_append_text(xmlNodePtr parent, const char *s);
+void html_set(xmlNodePtr n, const char *name, const char *value);
+/* A <dt>k</dt><dd>v</dd> pair in dl. */
+void html_meta_row(xmlNodePtr dl, const char *k, const char *v);
+
 #endif
