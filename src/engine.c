@@ -40,17 +40,20 @@ struct ev {
 	struct trace *trace;
 };
 
+static void trace_entry_release(struct trace_entry *e)
+{
+	free(e->target);
+	free(e->subject);
+	json_decref(e->actual);
+	free(e->expected);
+	free(e->source);
+	free(e->note);
+}
+
 static void trace_release(struct trace *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		struct trace_entry *e = &t->v[i];
-		free(e->target);
-		free(e->subject);
-		json_decref(e->actual);
-		free(e->expected);
-		free(e->source);
-		free(e->note);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		trace_entry_release(&t->v[i]);
 	free(t->v);
 	memset(t, 0, sizeof(*t));
 }
@@ -58,16 +61,8 @@ static void trace_release(struct trace *t)
 /* Remove entries [from, to) of t. */
 static void trace_drop(struct trace *t, size_t from, size_t to)
 {
-	struct trace tmp = { .v = t->v + from, .n = to - from };
-	for (size_t i = 0; i < tmp.n; i++) {
-		struct trace_entry *e = &tmp.v[i];
-		free(e->target);
-		free(e->subject);
-		json_decref(e->actual);
-		free(e->expected);
-		free(e->source);
-		free(e->note);
-	}
+	for (size_t i = from; i < to; i++)
+		trace_entry_release(&t->v[i]);
 	memmove(t->v + from, t->v + to, (t->n - to) * sizeof(*t->v));
 	t->n -= to - from;
 }
