@@ -183,8 +183,15 @@ static void history_done(struct batch *b, size_t k, json_t *json, const char *er
 	}
 	size_t i;
 	json_t *layer;
-	json_array_foreach(json, i, layer)
-		redact_cmd_member(layer, "CreatedBy");
+	json_array_foreach(json, i, layer) {
+		json_t *cb = json_object_get(layer, "CreatedBy");
+		if (json_is_string(cb)) {
+			char *r = redact_history(json_string_value(cb));
+			json_t *nv = json_string(r);
+			json_object_set_new(layer, "CreatedBy", nv ? nv : json_string("<redacted>"));
+			free(r);
+		}
+	}
 	json_object_set_new(slot, "history", json);
 }
 

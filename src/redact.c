@@ -162,3 +162,42 @@ void redact_argv(json_t *argv)
 		free(r);
 	}
 }
+
+/*
+ * Every value of an ENV or ARG instruction, whatever its name: an image's
+ * environment is as secret as a container's.  "ENV A=1 B=2" (\G continues
+ * after the previous pair) and the legacy "ENV NAME VALUE".
+ */
+static const struct {
+	const char *re;
+	const char *rep;
+} history_rules[] = {
+	{ "(?i)(\\b(?:ENV|ARG)[ \\t]+|\\G[ \\t]+)([A-Za-z_][A-Za-z0-9_.-]*)="
+	  "(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|(?:[^\\s\\\\]|\\\\.)*)",
+	  "$1$2=<redacted>" },
+	{ "(?i)(\\bENV[ \\t]+[A-Za-z_][A-Za-z0-9_.-]*[ \\t]+)[^\\s=][^\\n]*", "$1<redacted>" },
+};
+#define NHRULES (sizeof(history_rules) / sizeof(history_rules[0]))
+static pcre2_code *history_code[NHRULES];
+
+char *redact_history(const char *s)
+{
+	char *cur = redact_text(s);
+	for (size_t r = 0; r < NHRULES; r++) {
+		if (!history_code[r]) {
+			int ec;
+			PCRE2_SIZE eo;
+			history_code[r] = pcre2_compile((PCRE2_SPTR)history_rules[r].re,
+							PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+			if (!history_code[r]) {
+				fprintf(stderr, "boxaudit: internal error: history pattern %zu at %zu\n",
+					r, (size_t)eo);
+				exit(2);
+			}
+		}
+		char *next = substitute(history_code[r], history_rules[r].rep, cur);
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}

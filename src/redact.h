@@ -28,5 +28,11 @@ void redact_argv(json_t *argv);
  * lines and URL credentials (scheme://user:PASSWORD@) redacted.
  */
 char *redact_text(const char *s);
+/*
+ * A new string: redact_text(s), and every value of an ENV or ARG
+ * instruction of an image history line (an image's env is as secret as a
+ * container's, whatever the variable's name).
+ */
+char *redact_history(const char *s);
 
 #endif

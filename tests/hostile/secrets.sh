@@ -55,7 +55,7 @@ for k in range(fe.N_IMAGES + 2):
     im["Config"]["Labels"] = {"org.example.secret": s}
     put("/images/%s/json" % fe.iid(k), im)
     h = fe.image_history(k)
-    h.append({"Id": "<missing>", "Created": 1, "CreatedBy": "/bin/sh -c #(nop)  ENV DB_PASSWORD=" + s, "Size": 0, "Tags": None, "Comment": ""})
+    h.append({"Id": "<missing>", "Created": 1, "CreatedBy": "/bin/sh -c #(nop)  ENV DB_PASSWORD=" + s + " PLAIN=" + s, "Size": 0, "Tags": None, "Comment": ""})
     h.append({"Id": "<missing>", "Created": 1, "CreatedBy": "/bin/sh -c #(nop)  ARG API_KEY=" + s, "Size": 0, "Tags": None, "Comment": ""})
     h.append({"Id": "<missing>", "Created": 1, "CreatedBy": "RUN |1 NPM_TOKEN=" + s + " /bin/sh -c npm ci", "Size": 0, "Tags": None, "Comment": ""})
     put("/images/%s/history" % fe.iid(k), h)
