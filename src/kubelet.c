@@ -6,22 +6,13 @@
 #include <string.h>
 #include <yaml.h>
 #include "kubelet.h"
+#include "yamljson.h"
 #include "godur.h"
 #include "xalloc.h"
 #include "redact.h"
 #include "banned.h"
 
 /* ---- YAML to JSON ---------------------------------------------------- */
-
-#define YAML_MAX_NODES 200000	/* nodes produced, aliases counted each time */
-#define YAML_MAX_DEPTH 64
-
-struct y2j {
-	yaml_document_t *doc;
-	size_t budget;
-	const char *name;
-	char *err;
-};
 
 static int is_one_of(const char *s, const char *const *list)
 {
@@ -103,123 +94,15 @@ static json_t *resolve_plain(const char *s)
 	return json_string(s);
 }
 
-static json_t *node_to_json(struct y2j *c, yaml_node_t *node, int depth)
-{
-	if (!node) {
-		c->err = xasprintf("'%s': dangling node", c->name);
-		return NULL;
-	}
-	if (depth > YAML_MAX_DEPTH || c->budget == 0) {
-		c->err = xasprintf("'%s':%zu:%zu: document too deep or too large", c->name,
-				   node->start_mark.line + 1, node->start_mark.column + 1);
-		return NULL;
-	}
-	c->budget--;
-	switch (node->type) {
-	case YAML_SCALAR_NODE: {
-		const char *v = (const char *)node->data.scalar.value;
-		if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-			return json_stringn(v, node->data.scalar.length);
-		if (strlen(v) != node->data.scalar.length)
-			return json_stringn(v, node->data.scalar.length);
-		return resolve_plain(v);
-	}
-	case YAML_SEQUENCE_NODE: {
-		json_t *a = json_array();
-		for (yaml_node_item_t *it = node->data.sequence.items.start;
-		     it < node->data.sequence.items.top; it++) {
-			json_t *v = node_to_json(c, yaml_document_get_node(c->doc, *it), depth + 1);
-			if (!v) {
-				json_decref(a);
-				return NULL;
-			}
-			json_array_append_new(a, v);
-		}
-		return a;
-	}
-	case YAML_MAPPING_NODE: {
-		json_t *o = json_object();
-		for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
-		     p < node->data.mapping.pairs.top; p++) {
-			yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
-			if (!kn || kn->type != YAML_SCALAR_NODE) {
-				c->err = xasprintf("'%s':%zu:%zu: mapping key is not a scalar", c->name,
-						   node->start_mark.line + 1, node->start_mark.column + 1);
-				json_decref(o);
-				return NULL;
-			}
-			const char *ks = (const char *)kn->data.scalar.value;
-			if (kn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(ks, "<<") == 0) {
-				c->err = xasprintf("'%s':%zu:%zu: merge keys (<<) are not supported",
-						   c->name, kn->start_mark.line + 1, kn->start_mark.column + 1);
-				json_decref(o);
-				return NULL;
-			}
-			/* sigs.k8s.io/yaml turns non-string keys into their text */
-			char *key = NULL;
-			if (kn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-				json_t *k = resolve_plain(ks);
-				if (json_is_true(k))
-					key = xstrdup("true");
-				else if (json_is_false(k))
-					key = xstrdup("false");
-				else if (json_is_null(k))
-					key = xstrdup("null");
-				else if (json_is_integer(k))
-					key = xasprintf("%lld", (long long)json_integer_value(k));
-				json_decref(k);
-			}
-			if (!key)
-				key = xstrndup(ks, kn->data.scalar.length);
-			json_t *v = node_to_json(c, yaml_document_get_node(c->doc, p->value), depth + 1);
-			if (!v) {
-				free(key);
-				json_decref(o);
-				return NULL;
-			}
-			json_object_set_new(o, key, v);	/* a repeated key: the last wins */
-			free(key);
-		}
-		return o;
-	}
-	default:
-		return json_null();
-	}
-}
+/* YAML as the kubelet reads it (sigs.k8s.io/yaml over go-yaml v2). */
+static const struct yamljson_dialect kube_yaml = {
+	.plain = resolve_plain, .last_key_wins = 1, .keys_as_text = 1,
+	.reject_merge_keys = 1, .quote_name = 1, .max_nodes = 200000, .max_depth = 64,
+};
 
 json_t *kube_yaml_to_json(const char *text, size_t len, const char *name, char **err)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	json_t *out = NULL;
-
-	*err = NULL;
-	if (!yaml_parser_initialize(&parser)) {
-		*err = xasprintf("'%s': cannot initialise the yaml parser", name);
-		return NULL;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		*err = xasprintf("'%s':%zu:%zu: %s%s%s", name, parser.problem_mark.line + 1,
-				 parser.problem_mark.column + 1,
-				 parser.context ? parser.context : "",
-				 parser.context ? " " : "",
-				 parser.problem ? parser.problem : "malformed yaml");
-		yaml_parser_delete(&parser);
-		return NULL;
-	}
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		out = json_null();
-	} else {
-		struct y2j c = {&doc, YAML_MAX_NODES, name, NULL};
-		out = node_to_json(&c, root, 0);
-		if (!out)
-			*err = c.err;
-	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	return out;
+	return yamljson_parse_dialect(text, len, name, &kube_yaml, err);
 }
 
 json_t *kube_merge_patch(json_t *target, json_t *patch)
