@@ -428,7 +428,7 @@ static void test_normal(void **state)
 	assert_string_equal(str_at(r.api, "images[0].Config.Env[0]"), "API_TOKEN=<redacted>");
 	assert_string_equal(str_at(r.api, "images[0].history[0].CreatedBy"), "/bin/sh -c apt-get update");
 	assert_string_equal(str_at(r.api, "images[0].history[1].CreatedBy"),
-			    "/bin/sh -c #(nop)  ENV API_TOKEN=<redacted> MODE=prod");
+			    "/bin/sh -c #(nop)  ENV API_TOKEN=<redacted> MODE=<redacted>");
 	assert_int_equal(json_array_size(json_object_get(r.api, "networks")), 2);
 	assert_string_equal(str_at(r.api, "networks[0].Options[\"com.docker.network.bridge.enable_icc\"]"), "true");
 	assert_true(json_is_null(json_object_get(r.api, "swarm")));
