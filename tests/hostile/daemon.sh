@@ -44,7 +44,7 @@ for spec in \
 	secs=$(cat "$D/$n.secs")
 	if awk -v s="$secs" 'BEGIN { exit !(s < 12) }'; then ok "$n: done in $secs s (< 12 s)"; else notok "$n: done in < 12 s" "took $secs s"; fi
 	m=$(rss "$D/$n")
-	if [ "${m:-0}" -lt 204800 ]; then ok "$n: max RSS $m KB (< 200 MB)"; else notok "$n: max RSS < 200 MB" "got $m KB"; fi
+	if under_kb "$m" 204800; then ok "$n: max RSS $m KB (< 200 MB)"; else notok "$n: max RSS < 200 MB" "got $m KB"; fi
 	is "$(status "$D/$n" 5.4)" ERROR "$n: 5.4 (privileged containers) is ERROR"
 	like "$(reason "$D/$n" 5.4)" "$want" "$n: 5.4 says why: /$want/"
 	is "$(status "$D/$n" 4.1)" ERROR "$n: 4.1 (container user) is ERROR"
@@ -67,7 +67,7 @@ is "$(jq -r '[.checks[] | select(.id == "5.4") | .findings[] | select(.target | 
 	"$N long-named containers: the findings name them in full"
 secs=$(cat "$D/many.secs"); m=$(rss "$D/many")
 if awk -v s="$secs" 'BEGIN { exit !(s < 60) }'; then ok "$N long-named containers: $secs s (< 60 s)"; else notok "$N long-named containers: < 60 s" "took $secs s"; fi
-if [ "${m:-0}" -lt 512000 ]; then ok "$N long-named containers: max RSS $m KB (< 500 MB)"; else notok "$N long-named containers: max RSS < 500 MB" "got $m KB"; fi
+if under_kb "$m" 512000; then ok "$N long-named containers: max RSS $m KB (< 500 MB)"; else notok "$N long-named containers: max RSS < 500 MB" "got $m KB"; fi
 echo "# $N containers with 4 KB names: $secs s, max RSS $m KB, report $(wc -c < "$D/many.json") bytes"
 
 h_done

@@ -31,6 +31,13 @@ like() {
 h_skip() { echo "1..0 # SKIP $*"; exit 0; }
 h_done() { echo "1..$H_N"; }
 
+# Memory bounds are for a normal build; AddressSanitizer's shadow memory and
+# quarantine multiply peak RSS, so a sanitizer build gets H_MEMX times them.
+H_MEMX=1
+if nm "$BOXAUDIT" 2>/dev/null | grep -q __asan_init; then H_MEMX=4; fi
+# under_kb KB LIMIT_KB: 0 when KB < LIMIT_KB * H_MEMX.
+under_kb() { [ "${1:-0}" -lt $(($2 * H_MEMX)) ]; }
+
 h_setup() {
 	command -v jq >/dev/null 2>&1 || h_skip "jq is not installed"
 	[ -x "$BOXAUDIT" ] || h_skip "boxaudit is not built: $BOXAUDIT"

@@ -42,7 +42,7 @@ else
 	is "$(jq -r '.kubernetes.kubelet.process.argv_error // "none"' "$D/k.facts" | grep -c 'larger than the limit')" 1 "huge kubelet argv: the collector records argv_error"
 	is "$(jq '.kubernetes.kubelet.process.argv | length' "$D/k.facts")" 0 "huge kubelet argv: no partial argv recorded"
 	m=$(rss "$D/k")
-	if [ "${m:-0}" -lt 102400 ]; then ok "huge kubelet argv: max RSS $m KB < 100 MB"; else notok "huge kubelet argv: max RSS < 100 MB" "got $m KB"; fi
+	if under_kb "$m" 102400; then ok "huge kubelet argv: max RSS $m KB < 100 MB"; else notok "huge kubelet argv: max RSS < 100 MB" "got $m KB"; fi
 	kill "$pid" 2>/dev/null
 fi
 
