@@ -1,4 +1,5 @@
 #include "config.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +73,29 @@ char *buf_detach(struct buf *b, size_t *len)
 		*len = b->len;
 	buf_init(b, b->cap);
 	return p;
+}
+
+int buf_read_file(struct buf *b, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t got;
+	int rc = 0;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, got) < 0) {
+			rc = -2;
+			break;
+		}
+	if (!rc && ferror(f)) {
+		rc = -1;
+		if (!errno)
+			errno = EIO;
+	}
+	int e = errno;
+	if (f != stdin)
+		fclose(f);
+	errno = e;
+	return rc;
 }

@@ -34,6 +34,13 @@ int buf_addf(struct buf *b, const char *fmt, ...) BUF_WUR __attribute__((format(
 void buf_reset(struct buf *b);
 /* Free the contents; b may be reused after buf_init. */
 void buf_release(struct buf *b);
+/*
+ * Append the file at path ("-" for standard input) to b, at most b->cap
+ * bytes in all.  For the operator's own files (definitions, waivers,
+ * reports); host files go through rootfs.  Returns 0, -1 when the file
+ * cannot be opened or read (errno says why), -2 when it is over the cap.
+ */
+int buf_read_file(struct buf *b, const char *path) BUF_WUR;
 /* Hand the data to the caller (who frees it) and reset b. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -775,25 +775,13 @@ int defs_load_file(struct defs *d, const char *path)
 	l.file = d->files[d->nfiles - 1];
 
 	/* Definitions are the operator's own files, read from the real filesystem. */
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		add_error(d, xasprintf("%s: cannot open: %s", path, strerror(errno)));
-		return -1;
-	}
 	struct buf b;
 	buf_init(&b, DEFS_FILE_CAP);
-	char chunk[8192];
-	size_t n;
-	int over = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, n) < 0) {
-			over = 1;
-			break;
-		}
-	fclose(f);
-	if (over) {
+	int r = buf_read_file(&b, path);
+	if (r < 0) {
+		add_error(d, r == -2 ? xasprintf("%s: larger than %u bytes", path, DEFS_FILE_CAP) :
+				       xasprintf("%s: cannot open: %s", path, strerror(errno)));
 		buf_release(&b);
-		add_error(d, xasprintf("%s: larger than %u bytes", path, DEFS_FILE_CAP));
 		return -1;
 	}
 	int rc = load_text(&l, before, b.data, b.len);

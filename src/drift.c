@@ -11,25 +11,14 @@
 
 json_t *drift_load(const char *path, char **err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = xasprintf("cannot open report '%s': %s", path, strerror(errno));
-		return NULL;
-	}
 	struct buf b;
 	buf_init(&b, DRIFT_MAX_BYTES);
-	char chunk[65536];
-	size_t got;
-	int bad = 0;
-	while (!bad && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		bad = buf_add(&b, chunk, got) < 0;
-	bad = bad ? 1 : ferror(f) ? 2 : 0;
-	fclose(f);
+	int bad = buf_read_file(&b, path);
 	json_t *doc = NULL;
 	json_error_t e;
 	if (bad)
-		*err = bad == 1 ? xasprintf("report '%s' is larger than %u bytes", path, DRIFT_MAX_BYTES) :
-				  xasprintf("cannot read report '%s'", path);
+		*err = bad == -2 ? xasprintf("report '%s' is larger than %u bytes", path, DRIFT_MAX_BYTES) :
+				   xasprintf("cannot open report '%s': %s", path, strerror(errno));
 	else if (!(doc = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &e)))
 		*err = xasprintf("%s:%d: %s", path, e.line, e.text);
 	buf_release(&b);

@@ -294,33 +294,30 @@ static void merge_lines(struct merger *m, FILE *f, const char *path)
 
 static void merge_file(struct merger *m, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		skip(m, path, xasprintf("cannot open: %s", strerror(errno)));
+	if (is_lines_name(path)) {
+		/* JSON lines are streamed: a log of many runs need not fit in memory. */
+		FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+		if (!f) {
+			skip(m, path, xasprintf("cannot open: %s", strerror(errno)));
+			return;
+		}
+		merge_lines(m, f, path);
+		if (f != stdin)
+			fclose(f);
 		return;
 	}
-	if (is_lines_name(path)) {
-		merge_lines(m, f, path);
+	struct buf b;
+	buf_init(&b, MERGE_MAX_REPORT);
+	int bad = buf_read_file(&b, path);
+	if (bad == -2) {
+		m->documents++;
+		skip(m, path, xasprintf("larger than %u bytes", MERGE_MAX_REPORT));
+	} else if (bad) {
+		skip(m, path, xasprintf("cannot read: %s", strerror(errno)));
 	} else {
-		struct buf b;
-		buf_init(&b, MERGE_MAX_REPORT);
-		char chunk[65536];
-		size_t got;
-		int bad = 0;
-		while (!bad && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			bad = buf_add(&b, chunk, got) < 0;
-		if (bad) {
-			m->documents++;
-			skip(m, path, xasprintf("larger than %u bytes", MERGE_MAX_REPORT));
-		} else if (ferror(f)) {
-			skip(m, path, xasprintf("read error: %s", strerror(errno)));
-		} else {
-			merge_text(m, b.data, b.len, path);
-		}
-		buf_release(&b);
+		merge_text(m, b.data, b.len, path);
 	}
-	if (f != stdin)
-		fclose(f);
+	buf_release(&b);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -421,23 +418,12 @@ static char *join_key(const char *a, const char *b)
 /* Expected hostnames from a file: one a line, blank lines and # comments ignored. */
 static json_t *read_expected(const char *path, char **err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = xasprintf("cannot open expected hosts '%s': %s", path, strerror(errno));
-		return NULL;
-	}
 	struct buf b;
 	buf_init(&b, EXPECT_CAP);
-	char chunk[65536];
-	size_t got;
-	int bad = 0;
-	while (!bad && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		bad = buf_add(&b, chunk, got) < 0;
-	bad = bad ? 1 : ferror(f) ? 2 : 0;
-	fclose(f);
+	int bad = buf_read_file(&b, path);
 	if (bad) {
-		*err = bad == 1 ? xasprintf("expected hosts '%s' is larger than %u bytes", path, EXPECT_CAP)
-				: xasprintf("cannot read expected hosts '%s'", path);
+		*err = bad == -2 ? xasprintf("expected hosts '%s' is larger than %u bytes", path, EXPECT_CAP)
+				 : xasprintf("cannot read expected hosts '%s': %s", path, strerror(errno));
 		buf_release(&b);
 		return NULL;
 	}

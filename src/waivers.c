@@ -194,27 +194,14 @@ out:
 
 int waivers_load(struct waivers *w, const char *path, char **err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = xasprintf("cannot open waiver file '%s': %s", path, strerror(errno));
-		return -1;
-	}
 	struct buf b;
 	buf_init(&b, WAIVERS_MAX_BYTES);
-	char chunk[8192];
-	size_t got;
-	int rc = 0;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, got) < 0) {
-			*err = xasprintf("waiver file '%s' is larger than %u bytes", path, WAIVERS_MAX_BYTES);
-			rc = -1;
-			break;
-		}
-	if (!rc && ferror(f)) {
-		*err = xasprintf("cannot read waiver file '%s'", path);
-		rc = -1;
-	}
-	fclose(f);
+	int rc = buf_read_file(&b, path);
+	if (rc == -2)
+		*err = xasprintf("waiver file '%s' is larger than %u bytes", path, WAIVERS_MAX_BYTES);
+	else if (rc < 0)
+		*err = xasprintf("cannot open waiver file '%s': %s", path, strerror(errno));
+	rc = rc < 0 ? -1 : 0;
 	if (!rc)
 		rc = waivers_parse(w, b.data, b.len, path, err);
 	buf_release(&b);
