@@ -306,11 +306,21 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
 		json_object_set_new(o, "process", json_null());
 		json_object_set_new(o, "argv_source", json_string("none"));
 	}
-	json_object_set_new(o, "present", json_boolean(argv || json_is_true(json_object_get(unit, "exists"))));
+	json_t *unit_err = json_object_get(unit, "error");
+	if (!argv && json_is_string(unit_err))
+		/* No process, and kubelet.service could not be looked up: unknown, not absent. */
+		json_object_set_new(o, "present", json_pack("{s:O}", "error", unit_err));
+	else
+		json_object_set_new(o, "present",
+				    json_boolean(argv || json_is_true(json_object_get(unit, "exists"))));
 	json_t *service = json_array();
 	if (json_is_string(json_object_get(unit, "path")))
 		json_array_append(service, json_object_get(unit, "path"));
 	json_array_extend(service, json_object_get(unit, "dropins"));
+	if (json_is_string(unit_err) && !json_array_size(service)) {
+		json_decref(service);
+		service = json_pack("{s:O}", "error", unit_err);
+	}
 	json_object_set_new(o, "systemd", json_pack("{s:O}", "kubelet.service", unit));
 	json_decref(unit);
 

@@ -29,6 +29,16 @@ for c in "2.2|daemon.json': Permission denied" "2.17|daemon.json': Permission de
 	is "$(status "$D/p" "$id")" ERROR "unreadable: $id ERROR"
 	like "$(reason "$D/p" "$id")" "$want" "unreadable: $id says /$want/"
 done
+# A kubelet whose unit directory cannot be read is unknown, not absent.
+chmod 0700 "$D/root/usr/lib/systemd/system"
+setpriv --reuid=65534 --regid=65534 --clear-groups env BOXAUDIT_CHECKS_DIR="$D/checks" \
+	timeout 20 "$D/boxaudit" --root "$D/root" --no-api --benchmark cis-kubernetes-1.12 \
+	--format json > "$D/k.json" 2> "$D/k.err"
+for id in 4.1.1 4.1.2 4.2.1; do
+	is "$(status "$D/k" "$id")" ERROR "unreadable kubelet unit directory: $id ERROR, not SKIP 'no kubelet'"
+done
+like "$(reason "$D/k" 4.1.1)" "kubelet.service': Permission denied" "unreadable kubelet unit directory: 4.1.1 says Permission denied"
+chmod 0755 "$D/root/usr/lib/systemd/system"
 # Readable files are still judged.
 is "$(status "$D/p" 4.1.1)" FAIL "readable: 4.1.1 (kubelet.service 0644) still FAIL"
 is "$(status "$D/p" 3.18)" PASS "readable: 3.18 judges the mode of the unreadable daemon.json (stat needs no read permission: 0600 PASS)"
