@@ -16,10 +16,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* Generated from reports/html by src/embed (see src/report.am). */
-extern const char report_css[];
-extern const char report_css_csp[];
-
 /* Hosts linked from one worst-check row; the rest are counted. */
 #define MAX_HOST_LINKS 25
 /* Where the host sections go in the serialized page. */
@@ -343,26 +339,9 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 
 int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
 {
-	htmlDocPtr hd = htmlNewDocNoDtD(NULL, NULL);
-	xmlCreateIntSubset(hd, BAD_CAST "html", NULL, NULL);
-	xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html");
-	xmlDocSetRootElement(hd, html);
-	html_set(html, "lang", "en");
-	xmlNodePtr head = html_el(html, "head", NULL);
-	html_set(html_el(head, "meta", NULL), "charset", "utf-8");
-	xmlNodePtr m = html_el(head, "meta", NULL);
-	html_set(m, "http-equiv", "Content-Security-Policy");
-	/* No script at all; only our own stylesheet (by hash). */
-	char *csp = xasprintf("default-src 'none'; style-src %s; script-src 'none'; img-src data:; "
-			      "base-uri 'none'; form-action 'none'", report_css_csp);
-	html_set(m, "content", csp);
-	free(csp);
-	m = html_el(head, "meta", NULL);
-	html_set(m, "name", "viewport");
-	html_set(m, "content", "width=device-width, initial-scale=1");
-	html_text(head, "title", NULL, "boxaudit fleet report");
-	xmlNodePtr style = html_el(head, "style", NULL);
-	xmlAddChild(style, xmlNewText(BAD_CAST report_css));
+	xmlNodePtr body;
+	/* No script at all. */
+	xmlDocPtr hd = html_page("boxaudit fleet report", "'none'", &body);
 
 	/* Column index of each (benchmark, section). */
 	const json_t *cols = json_object_get(fleet, "sections");
@@ -375,7 +354,6 @@ int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
 		free(key);
 	}
 
-	xmlNodePtr body = html_el(html, "body", NULL);
 	header(body, fleet);
 	xmlNodePtr main = html_el(body, "main", NULL);
 	matrix(main, fleet, colidx);

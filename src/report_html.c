@@ -17,10 +17,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* Generated from reports/html by src/embed (see src/report.am). */
-extern const char report_css[], report_js[];
-/* "'sha256-...'" of each, or "'unsafe-inline'" when the build had no openssl. */
-extern const char report_css_csp[], report_js_csp[];
 
 #define MAX_FINDINGS_SHOWN 500
 
@@ -434,29 +430,10 @@ static void raw(xmlNodePtr parent, const char *name, const char *content)
 
 int report_write_html(const json_t *doc, struct buf *out, char **err)
 {
-	htmlDocPtr hd = htmlNewDocNoDtD(NULL, NULL);
-	xmlCreateIntSubset(hd, BAD_CAST "html", NULL, NULL);
-	xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html");
-	xmlDocSetRootElement(hd, html);
-	html_set(html, "lang", "en");
-	xmlNodePtr head = html_el(html, "head", NULL);
-	html_set(html_el(head, "meta", NULL), "charset", "utf-8");
-	xmlNodePtr m = html_el(head, "meta", NULL);
-	html_set(m, "http-equiv", "Content-Security-Policy");
-	/* Only our own script and style run: an injected one would not match the hashes. */
-	char *csp = xasprintf("default-src 'none'; style-src %s; script-src %s; img-src data:; "
-			      "base-uri 'none'; form-action 'none'", report_css_csp, report_js_csp);
-	html_set(m, "content", csp);
-	free(csp);
-	m = html_el(head, "meta", NULL);
-	html_set(m, "name", "viewport");
-	html_set(m, "content", "width=device-width, initial-scale=1");
 	char *title = xasprintf("boxaudit report: %s", report_str(json_object_get(doc, "host"), "hostname"));
-	html_text(head, "title", NULL, title);
+	xmlNodePtr body;
+	xmlDocPtr hd = html_page(title, report_js_csp, &body);
 	free(title);
-	raw(head, "style", report_css);
-
-	xmlNodePtr body = html_el(html, "body", NULL);
 	header(body, doc);
 	xmlNodePtr main = html_el(body, "main", NULL);
 	const json_t *sum = json_object_get(doc, "summary");

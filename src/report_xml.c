@@ -1,6 +1,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/HTMLtree.h>
 #include "report_xml.h"
 #include "jstr.h"
 #include "buf.h"
@@ -96,4 +97,30 @@ void html_meta_row(xmlNodePtr dl, const char *k, const char *v)
 {
 	html_text(dl, "dt", NULL, k);
 	html_text(dl, "dd", NULL, v);
+}
+
+xmlDocPtr html_page(const char *title, const char *script_src, xmlNodePtr *body)
+{
+	htmlDocPtr hd = htmlNewDocNoDtD(NULL, NULL);
+	xmlCreateIntSubset(hd, BAD_CAST "html", NULL, NULL);
+	xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html");
+	xmlDocSetRootElement(hd, html);
+	html_set(html, "lang", "en");
+	xmlNodePtr head = html_el(html, "head", NULL);
+	html_set(html_el(head, "meta", NULL), "charset", "utf-8");
+	xmlNodePtr m = html_el(head, "meta", NULL);
+	html_set(m, "http-equiv", "Content-Security-Policy");
+	/* Only our own script and style run: an injected one would not match the hashes. */
+	char *csp = xasprintf("default-src 'none'; style-src %s; script-src %s; img-src data:; "
+			      "base-uri 'none'; form-action 'none'", report_css_csp, script_src);
+	html_set(m, "content", csp);
+	free(csp);
+	m = html_el(head, "meta", NULL);
+	html_set(m, "name", "viewport");
+	html_set(m, "content", "width=device-width, initial-scale=1");
+	html_text(head, "title", NULL, title);
+	xmlNodePtr style = html_el(head, "style", NULL);
+	xmlAddChild(style, xmlNewText(BAD_CAST report_css));
+	*body = html_el(html, "body", NULL);
+	return hd;
 }

@@ -11,6 +11,11 @@
 
 #include <jansson.h>
 
+/* The report's stylesheet and script, generated from reports/html by src/embed. */
+extern const char report_css[], report_js[];
+/* "'sha256-...'" of each, or "'unsafe-inline'" when the build had no openssl. */
+extern const char report_css_csp[], report_js_csp[];
+
 /* A new string (the caller frees) safe to hand to libxml2; NULL gives "". */
 char *report_xml_clean(const char *s);
 
@@ -37,6 +42,13 @@ xmlNodePtr html_text(xmlNodePtr parent, const char *name, const char *cls, const
 /* Append s to parent as a text node. */
 void html_append_text(xmlNodePtr parent, const char *s);
 void html_set(xmlNodePtr n, const char *name, const char *value);
+/*
+ * A new HTML document with its <head>: charset, the Content-Security-Policy
+ * (default-src 'none' plus script_src for scripts and our stylesheet by
+ * its hash), viewport, title and our inline stylesheet.  *body is set to
+ * the empty <body>.  The caller frees the document with xmlFreeDoc.
+ */
+xmlDocPtr html_page(const char *title, const char *script_src, xmlNodePtr *body);
 /* A <dt>k</dt><dd>v</dd> pair in dl. */
 void html_meta_row(xmlNodePtr dl, const char *k, const char *v);
 
