@@ -121,6 +121,8 @@ static int comps_prepend(struct comps *c, const char *s)
 		free(add.v);
 		return -1;
 	}
+	if (!add.n)
+		return 0;	/* "/": nothing to add (and c->v may still be NULL) */
 	ALLOC_GROW(c->v, c->n + add.n, c->alloc);
 	memmove(c->v + add.n, c->v, c->n * sizeof(*c->v));
 	memcpy(c->v, add.v, add.n * sizeof(*c->v));
