@@ -26,7 +26,12 @@ fi
 
 # max_len per target: definition files and their libraries are large.
 maxlen() {
-	case $1 in defs) echo 131072 ;; inspect) echo 65536 ;; *) echo 16384 ;; esac
+	case $1 in defs) echo 131072 ;; inspect|report) echo 65536 ;; *) echo 16384 ;; esac
+}
+
+# fuzz_report reads what fuzz_inspect reads: same seeds and dictionary.
+seeds() {
+	case $1 in report) echo inspect ;; *) echo "$1" ;; esac
 }
 
 run_one() {
@@ -36,9 +41,10 @@ run_one() {
 	work=$logs/$t.corpus
 	crashes=$here/crashes/$t
 	mkdir -p "$work" "$crashes"
-	cp -n "$here/corpus/$t"/* "$work"/ 2>/dev/null || true
+	s=$(seeds "$t")
+	cp -n "$here/corpus/$s"/* "$work"/ 2>/dev/null || true
 	dict=
-	test -f "$here/$t.dict" && dict=-dict=$here/$t.dict
+	test -f "$here/$s.dict" && dict=-dict=$here/$s.dict
 	start=$(date +%s)
 	stamp=$logs/$t.stamp
 	: >"$stamp"
