@@ -169,27 +169,6 @@ static size_t pick_process(const struct proc_info *procs, size_t n, const char *
 	return 0;
 }
 
-/* The first error that makes a unit's command line unknown, or NULL. */
-static const char *unit_error(const json_t *unit)
-{
-	if (json_is_string(json_object_get(unit, "error")))
-		return json_string_value(json_object_get(unit, "error"));
-	if (!json_is_true(json_object_get(unit, "exists")) ||
-	    json_is_true(json_object_get(unit, "masked")))
-		return NULL;
-	const char *e = json_string_value(json_array_get(json_object_get(unit, "errors"), 0));
-	if (e)
-		return e;
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(unit, "environment_files"), i, f) {
-		e = json_string_value(json_object_get(f, "error"));
-		if (e)
-			return e;
-	}
-	return NULL;
-}
-
 int collect_docker(struct collect_ctx *ctx)
 {
 	const struct rootfs *r = ctx->root;
@@ -312,7 +291,7 @@ int collect_docker(struct collect_ctx *ctx)
 	 * from the rest would be a guess too.
 	 */
 	if (!argv_err && !have_proc)
-		argv_err = unit_error(service);
+		argv_err = systemd_unit_error(service);
 	if (!fatal && argv_err) {
 		json_decref(file);
 		file = NULL;

@@ -335,11 +335,20 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
 		return o;
 	}
 	json_object_set_new(o, "argv", argv);
-	if (k < n && procs[k].argv_error) {
+	/* Without a process the command line is the unit's: an unread drop-in may change it. */
+	const char *fatal = k < n ? procs[k].argv_error : systemd_unit_error(json_object_get(
+		json_object_get(o, "systemd"), "kubelet.service"));
+	if (fatal) {
 		/* an empty or cut command line would read as flag-mode defaults */
-		json_object_set_new(o, "settings", json_pack("{s:s}", "error", procs[k].argv_error));
-		json_object_set_new(o, "errors", json_pack("[s]", procs[k].argv_error));
-		json_object_set_new(o, "files", json_pack("{s:o}", "service", service));
+		json_object_set_new(o, "settings", json_pack("{s:s}", "error", fatal));
+		json_object_set_new(o, "errors", json_pack("[s]", fatal));
+		/* The files the command line would name are unknown too, not unconfigured. */
+		json_t *files = json_pack("{s:o}", "service", service);
+		static const char *const named[] = {"kubeconfig", "config", "client_ca", "tls_cert",
+						    "tls_key", NULL};
+		for (int i = 0; named[i]; i++)
+			json_object_set_new(files, named[i], json_pack("{s:s}", "error", fatal));
+		json_object_set_new(o, "files", files);
 		json_object_set_new(o, "version", json_pack("{s:s}", "error", "command line not read"));
 		proc_info_free_all(procs, n);
 		free(cwd);

@@ -478,3 +478,23 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 	free(found);
 	return o;
 }
+
+const char *systemd_unit_error(const json_t *unit)
+{
+	if (json_is_string(json_object_get(unit, "error")))
+		return json_string_value(json_object_get(unit, "error"));
+	if (!json_is_true(json_object_get(unit, "exists")) ||
+	    json_is_true(json_object_get(unit, "masked")))
+		return NULL;
+	const char *e = json_string_value(json_array_get(json_object_get(unit, "errors"), 0));
+	if (e)
+		return e;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(unit, "environment_files"), i, f) {
+		e = json_string_value(json_object_get(f, "error"));
+		if (e)
+			return e;
+	}
+	return NULL;
+}

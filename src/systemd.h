@@ -31,4 +31,11 @@
  */
 json_t *systemd_unit_collect(const struct rootfs *r, const char *unit);
 
+/*
+ * The first error that leaves a collected unit's command line unknown (the
+ * unit could not be looked up or read, a drop-in or EnvironmentFile= could
+ * not be read or parsed), or NULL.  Borrowed from unit.
+ */
+const char *systemd_unit_error(const json_t *unit);
+
 #endif

@@ -22,7 +22,7 @@ setpriv --reuid=65534 --regid=65534 --clear-groups env BOXAUDIT_CHECKS_DIR="$D/c
 	--format json > "$D/p.json" 2> "$D/p.err"
 like "$(echo $?)" '^[01]$' "unprivileged audit completes (exit 0 or 1)"
 for c in "2.2|daemon.json': Permission denied" "2.17|daemon.json': Permission denied" \
-	"4.2.1|config.yaml': Permission denied" "1.1.3|audit.rules': Permission denied" \
+	"4.2.1|(config.yaml|kubelet.service.d)': Permission denied" "1.1.3|audit.rules': Permission denied" \
 	"1.1.7|docker.service': Permission denied" "3.1|docker.service': Permission denied" \
 	"3.2|docker.service': Permission denied" "3.3|docker.socket': Permission denied"; do
 	id=${c%%|*}; want=${c#*|}
