@@ -215,7 +215,12 @@ static int select_benchmarks(const struct audit_opts *o, const struct defs *d, j
 /* Drop containers that --container / --exclude-container filter out. */
 static int container_matches(json_t *c, const char *pattern)
 {
-	const char *name = json_string_value(json_object_get(c, "_name"));
+	/* The full name: _name is cut for display when very long. */
+	const char *name = json_string_value(json_object_get(c, "Name"));
+	if (name && *name == '/')
+		name++;
+	if (!name)
+		name = json_string_value(json_object_get(c, "_name"));
 	if (name && !fnmatch(pattern, name, 0))
 		return 1;
 	/* A label as key=value (value may be a pattern) or a bare key. */

@@ -103,13 +103,38 @@ static void drop_members(json_t *o, const char *const *names)
 		json_object_del(o, *names);
 }
 
+/*
+ * The name shown in findings.  Every check repeats it once per container,
+ * so a daemon with thousands of 4 KB names would multiply into gigabytes of
+ * report: longer names are cut (at a UTF-8 boundary) and say by how much.
+ * The full name stays in "Name" for --container matching.
+ */
+#define DISPLAY_NAME_MAX 128
+
+static json_t *display_name(const char *s)
+{
+	size_t len = strlen(s);
+	if (len <= DISPLAY_NAME_MAX)
+		return json_string(s);
+	/* Keep both ends: names often differ only in a suffix. */
+	size_t head = DISPLAY_NAME_MAX / 2 - 16, tail = len - (DISPLAY_NAME_MAX / 2 - 16);
+	while (head > 0 && ((unsigned char)s[head] & 0xC0) == 0x80)
+		head--;
+	while (tail < len && ((unsigned char)s[tail] & 0xC0) == 0x80)
+		tail++;
+	char *cut = xasprintf("%.*s...(%zu bytes cut)...%s", (int)head, s, tail - head, s + tail);
+	json_t *j = json_string(cut);
+	free(cut);
+	return j;
+}
+
 static void container_done(struct batch *b, size_t i, json_t *json, const char *err)
 {
 	struct cont_ref *r = &b->conts[i];
 	char *src = xasprintf("api:/containers/%s/json", r->id);
 	if (!json_is_object(json)) {
 		json_t *e = error_obj(err ? err : "container inspect is not an object");
-		json_object_set_new(e, "_name", json_string(r->name ? r->name : r->id));
+		json_object_set_new(e, "_name", display_name(r->name ? r->name : r->id));
 		json_object_set_new(e, "_source", json_string(src));
 		json_object_set_new(e, "_image", r->image ? json_string(r->image) : json_null());
 		json_object_set_new(e, "_running", json_boolean(r->running));
@@ -124,7 +149,7 @@ static void container_done(struct batch *b, size_t i, json_t *json, const char *
 	drop_members(json, unused_container_members);
 	drop_members(json_object_get(json, "NetworkSettings"), unused_network_members);
 	const char *name = strip_slash(json_string_value(json_object_get(json, "Name")));
-	json_object_set_new(json, "_name", json_string(name ? name : (r->name ? r->name : r->id)));
+	json_object_set_new(json, "_name", display_name(name ? name : (r->name ? r->name : r->id)));
 	json_object_set_new(json, "_source", json_string(src));
 	json_t *img = json_object_get(json, "Image");
 	json_object_set_new(json, "_image", json_is_string(img) ? json_incref(img) :
@@ -158,7 +183,7 @@ static void image_done(struct batch *b, size_t k, json_t *json, const char *err)
 		json_object_update_missing(json, slot);	/* keeps a history already set */
 		json_t *tags = json_object_get(json, "RepoTags");
 		const char *tag = json_string_value(json_array_get(tags, 0));
-		json_object_set_new(json, "_name", json_string(tag ? tag : id));
+		json_object_set_new(json, "_name", display_name(tag ? tag : id));
 		json_object_set_new(json, "_source", json_string(src));
 		json_array_set_new(b->images, k, json);
 	} else {

@@ -28,7 +28,9 @@ is "$tag" "boxaudit:test" "build.sh prints the tag"
 is "$(dk inspect -f '{{json .Config.Entrypoint}}' boxaudit:test)" '["/usr/local/bin/boxaudit-entrypoint"]' \
 	"the entry point is set by the Dockerfile"
 size=$(dk inspect -f '{{.Size}}' boxaudit:test)
-if [ "$size" -lt $((60 * 1024 * 1024)) ]; then ok "the image is small ($((size / 1024 / 1024)) MiB)"
+# A sanitizer build links its runtimes: only a release build is judged for size.
+if ldd "$BOXAUDIT" 2>/dev/null | grep -Eq 'lib(a|ub)san'; then ok "the image is small # SKIP sanitizer build"
+elif [ "$size" -lt $((60 * 1024 * 1024)) ]; then ok "the image is small ($((size / 1024 / 1024)) MiB)"
 else notok "the image is small" "size $size bytes"; fi
 # Nothing but the binary, its libraries, definitions and the entry point's busybox.
 files=$(dk run --rm --entrypoint /bin/sh boxaudit:test -c 'cd / && for d in bin usr/local/bin; do ls $d; done' 2>&1 | tr '\n' ' ')
