@@ -32,32 +32,6 @@ static json_t *error_obj(const char *msg)
 	return json_pack("{s:s}", "error", msg);
 }
 
-/* Redact every string of a command array (or a single command string). */
-static void redact_cmd_member(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (json_is_string(v)) {
-		char *r = redact_text(json_string_value(v));
-		json_object_set_new(obj, key, json_string(r));
-		free(r);
-	} else if (json_is_array(v)) {
-		/* Words: also "--password VALUE", the value in the next word. */
-		redact_argv(v);
-	}
-}
-
-/* A container or image Config: Env values always, secret-like command arguments. */
-static void redact_config(json_t *config)
-{
-	if (!json_is_object(config))
-		return;
-	redact_env_array(json_object_get(config, "Env"));
-	/* Labels: keys stay; secret-named values and secrets inside values go. */
-	redact_env_object(json_object_get(config, "Labels"));
-	redact_cmd_member(config, "Cmd");
-	redact_cmd_member(config, "Entrypoint");
-}
-
 static const char *strip_slash(const char *name)
 {
 	return name && name[0] == '/' ? name + 1 : name;
@@ -143,9 +117,7 @@ static void container_done(struct batch *b, size_t i, json_t *json, const char *
 		free(src);
 		return;
 	}
-	redact_config(json_object_get(json, "Config"));
-	redact_cmd_member(json, "Path");
-	redact_cmd_member(json, "Args");
+	redact_container_inspect(json);
 	drop_members(json, unused_container_members);
 	drop_members(json_object_get(json, "NetworkSettings"), unused_network_members);
 	const char *name = strip_slash(json_string_value(json_object_get(json, "Name")));
@@ -177,8 +149,7 @@ static void image_done(struct batch *b, size_t k, json_t *json, const char *err)
 	json_t *slot = image_slot(b, k);
 	char *src = xasprintf("api:/images/%s/json", id);
 	if (json_is_object(json)) {
-		redact_config(json_object_get(json, "Config"));
-		redact_config(json_object_get(json, "ContainerConfig"));
+		redact_image_inspect(json);
 		drop_members(json, unused_image_members);
 		json_object_update_missing(json, slot);	/* keeps a history already set */
 		json_t *tags = json_object_get(json, "RepoTags");
@@ -206,17 +177,7 @@ static void history_done(struct batch *b, size_t k, json_t *json, const char *er
 		json_decref(json);
 		return;
 	}
-	size_t i;
-	json_t *layer;
-	json_array_foreach(json, i, layer) {
-		json_t *cb = json_object_get(layer, "CreatedBy");
-		if (json_is_string(cb)) {
-			char *r = redact_history(json_string_value(cb));
-			json_t *nv = json_string(r);
-			json_object_set_new(layer, "CreatedBy", nv ? nv : json_string("<redacted>"));
-			free(r);
-		}
-	}
+	redact_image_history(json);
 	json_object_set_new(slot, "history", json);
 }
 
@@ -267,8 +228,8 @@ static void redact_service_spec(json_t *spec)
 	if (!json_is_object(cs))
 		return;
 	redact_env_array(json_object_get(cs, "Env"));
-	redact_cmd_member(cs, "Command");
-	redact_cmd_member(cs, "Args");
+	redact_command_member(cs, "Command");
+	redact_command_member(cs, "Args");
 }
 
 static json_t *collect_swarm(struct api_client *c)

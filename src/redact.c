@@ -201,3 +201,57 @@ char *redact_history(const char *s)
 	}
 	return cur;
 }
+
+void redact_command_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v)) {
+		char *r = redact_text(json_string_value(v));
+		json_t *nv = json_string(r);
+		json_object_set_new(obj, key, nv ? nv : json_string("<redacted>"));
+		free(r);
+	} else if (json_is_array(v)) {
+		/* Words: also "--password VALUE", the value in the next word. */
+		redact_argv(v);
+	}
+}
+
+/* A container or image Config: Env values always, labels and commands by name. */
+static void redact_docker_config(json_t *config)
+{
+	if (!json_is_object(config))
+		return;
+	redact_env_array(json_object_get(config, "Env"));
+	/* Labels: keys stay; secret-named values and secrets inside values go. */
+	redact_env_object(json_object_get(config, "Labels"));
+	redact_command_member(config, "Cmd");
+	redact_command_member(config, "Entrypoint");
+}
+
+void redact_container_inspect(json_t *container)
+{
+	redact_docker_config(json_object_get(container, "Config"));
+	redact_command_member(container, "Path");
+	redact_command_member(container, "Args");
+}
+
+void redact_image_inspect(json_t *image)
+{
+	redact_docker_config(json_object_get(image, "Config"));
+	redact_docker_config(json_object_get(image, "ContainerConfig"));
+}
+
+void redact_image_history(json_t *layers)
+{
+	size_t i;
+	json_t *layer;
+	json_array_foreach(layers, i, layer) {
+		json_t *cb = json_object_get(layer, "CreatedBy");
+		if (!json_is_string(cb))
+			continue;
+		char *r = redact_history(json_string_value(cb));
+		json_t *nv = json_string(r);
+		json_object_set_new(layer, "CreatedBy", nv ? nv : json_string("<redacted>"));
+		free(r);
+	}
+}

@@ -35,4 +35,16 @@ char *redact_text(const char *s);
  */
 char *redact_history(const char *s);
 
+/*
+ * Engine API bodies, redacted in place as the collector stores them:
+ * a command member (string or word array) of obj; a container inspect
+ * (Config's Env, Labels, Cmd and Entrypoint; Path; Args); an image
+ * inspect (Config and ContainerConfig); an image history (every layer's
+ * CreatedBy: ENV and ARG values always).
+ */
+void redact_command_member(json_t *obj, const char *key);
+void redact_container_inspect(json_t *container);
+void redact_image_inspect(json_t *image);
+void redact_image_history(json_t *layers);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * Shared by fuzz_inspect and fuzz_report: the CIS Docker checks, and a
  * facts document built from fuzz input as src/collect_api.c builds
- * docker.api from Engine API bodies (redaction included).
+ * docker.api from Engine API bodies, with the collector's own redaction
+ * (src/redact.h).
  *
  * Input: JSON, an array [CONTAINER, IMAGE, HISTORY, INFO] (missing
  * elements are left out), or one object used as the container, the image,
@@ -50,35 +51,6 @@ static void fuzz_api_init(void)
 }
 
 /* As collect_api.c: every string of a command (array or string) through redact_text. */
-static void redact_cmd_member(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (json_is_string(v)) {
-		char *r = redact_text(json_string_value(v));
-		json_object_set_new(obj, key, json_string(r));
-		free(r);
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *s;
-		json_array_foreach(v, i, s) {
-			if (!json_is_string(s))
-				continue;
-			char *r = redact_text(json_string_value(s));
-			json_array_set_new(v, i, json_string(r));
-			free(r);
-		}
-	}
-}
-
-static void redact_config(json_t *config)
-{
-	if (!json_is_object(config))
-		return;
-	redact_env_array(json_object_get(config, "Env"));
-	redact_cmd_member(config, "Cmd");
-	redact_cmd_member(config, "Entrypoint");
-}
-
 /* Every NAME=VALUE left in Env must have lost its value. */
 static void assert_env_redacted(json_t *config)
 {
@@ -115,9 +87,7 @@ static json_t *fuzz_api_facts(const uint8_t *data, size_t size)
 	}
 	json_t *containers = json_array(), *images = json_array();
 	if (json_is_object(cont)) {
-		redact_config(json_object_get(cont, "Config"));
-		redact_cmd_member(cont, "Path");
-		redact_cmd_member(cont, "Args");
+		redact_container_inspect(cont);
 		assert_env_redacted(json_object_get(cont, "Config"));
 		const char *name = json_string_value(json_object_get(cont, "Name"));
 		if (name && name[0] == '/')
@@ -130,15 +100,11 @@ static json_t *fuzz_api_facts(const uint8_t *data, size_t size)
 		json_array_append(containers, cont);
 	}
 	if (json_is_object(img)) {
-		redact_config(json_object_get(img, "Config"));
-		redact_config(json_object_get(img, "ContainerConfig"));
+		redact_image_inspect(img);
 		assert_env_redacted(json_object_get(img, "Config"));
 		assert_env_redacted(json_object_get(img, "ContainerConfig"));
 		if (json_is_array(hist)) {
-			size_t i;
-			json_t *layer;
-			json_array_foreach(hist, i, layer)
-				redact_cmd_member(layer, "CreatedBy");
+			redact_image_history(hist);
 			json_object_set(img, "history", hist);
 		} else {
 			json_object_set_new(img, "history", json_pack("{s:s}", "error", "image history is not an array"));
