@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "case_dirs.h"
 #include <jansson.h>
 #include "collect_kube.h"
 #include "facts.h"
@@ -72,23 +73,7 @@ static void check_node(const char *nodedir, const char *name)
 
 static void test_nodes(void **state)
 {
-	const char *top = getenv("top_srcdir");
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s/tests/cases/kube-nodes", top ? top : ".");
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	struct dirent *de;
-	int n = 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char c[1400];
-		snprintf(c, sizeof(c), "%s/%s", dir, de->d_name);
-		check_node(c, de->d_name);
-		n++;
-	}
-	closedir(d);
-	assert_true(n >= 8);
+	assert_true(for_each_case("kube-nodes", check_node) >= 8);
 }
 
 static int copy_file(const char *from, const char *to, mode_t mode)

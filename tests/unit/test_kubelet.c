@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "case_dirs.h"
 #include <jansson.h>
 #include "kubelet.h"
 
@@ -153,23 +154,7 @@ static void check_case(const char *casedir, const char *name)
 
 static void test_cases(void **state)
 {
-	const char *top = getenv("top_srcdir");
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s/tests/cases/kubelet-merge", top ? top : ".");
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	struct dirent *de;
-	int n = 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char c[1400];
-		snprintf(c, sizeof(c), "%s/%s", dir, de->d_name);
-		check_case(c, de->d_name);
-		n++;
-	}
-	closedir(d);
-	assert_true(n >= 10);
+	assert_true(for_each_case("kubelet-merge", check_case) >= 10);
 }
 
 /* YAML conversion: input, expected JSON or NULL with an error substring */
