@@ -25,6 +25,26 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+static int atomic_replace(const char *path, const char *data, size_t len, char **err);
+
+/* Write to something that is not a regular file: a device or a FIFO. */
+static int write_in_place(const char *path, const char *data, size_t len, char **err)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = write_all(fd, data, len);
+	int e = errno;
+	close(fd);
+	if (rc < 0) {
+		*err = xasprintf("cannot write '%s': %s", path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 int atomic_write(const char *path, const char *data, size_t len, char **err)
 {
 	if (!strcmp(path, "-")) {
@@ -34,6 +54,23 @@ int atomic_write(const char *path, const char *data, size_t len, char **err)
 		}
 		return 0;
 	}
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			*err = xasprintf("'%s' is a directory", path);
+			return -1;
+		}
+		return write_in_place(path, data, len, err);
+	}
+	/* Replace the file a symlink names, not the link. */
+	char *real = realpath(path, NULL);
+	int rc = atomic_replace(real ? real : path, data, len, err);
+	free(real);
+	return rc;
+}
+
+static int atomic_replace(const char *path, const char *data, size_t len, char **err)
+{
 	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {

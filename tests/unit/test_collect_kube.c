@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,8 +93,24 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 }
 
 /* A process named kubelet with a real command line is found by exe and parsed. */
+/*
+ * tests/hostile/proc.sh starts stand-in kubelets too; a lock keeps the two
+ * apart, since each asserts which kubelet is found.
+ */
+static void standin_lock(void)
+{
+	static int fd = -1;
+	if (fd >= 0)
+		return;
+	/* Held until the program exits. */
+	fd = open("/tmp/boxaudit-standin-kubelet.lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+}
+
 static void test_live(void **state)
 {
+	standin_lock();
 	const char *build = getenv("top_builddir");
 	char fake[1024], dir[] = "/tmp/kube-live-XXXXXX", exe[256], cfg[256], arg[300];
 	snprintf(fake, sizeof(fake), "%s/tests/unit/fake_kubelet", build ? build : ".");
@@ -197,6 +215,7 @@ static pid_t spawn_as(const char *dir, const char *name, char *const *args)
 /* kube-proxy: with --config the file wins and its flags are ignored. */
 static void test_live_proxy(void **state)
 {
+	standin_lock();
 	const char *build = getenv("top_builddir");
 	char fake[1024], dir[] = "/tmp/kube-proxy-live-XXXXXX", cfg[256], arg[300], path[300];
 	snprintf(fake, sizeof(fake), "%s/tests/unit/fake_kubelet", build ? build : ".");
