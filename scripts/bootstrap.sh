@@ -14,7 +14,12 @@ mode=${1:-audit}
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config libyaml-dev libjansson-dev
 	libxml2-dev libpcre2-dev libcurl4-openssl-dev"
 TEST_PKGS="libcmocka-dev libxml2-utils jq python3 python3-jsonschema docker.io busybox-static
-	time valgrind clang libclang-rt-14-dev chromium chromium-driver nodejs npm"
+	time valgrind clang libclang-rt-14-dev chromium chromium-driver"
+# Node.js may come from elsewhere (NodeSource's nodejs bundles npm and
+# conflicts with Debian's npm): only the commands matter.
+node_pkgs() {
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || echo "nodejs npm"
+}
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -45,7 +50,7 @@ build() {
 case "$mode" in
 deps)
 	install_pkgs $BUILD_PKGS
-	[ "${1:-audit}" = test ] && install_pkgs $TEST_PKGS
+	[ "${1:-audit}" = test ] && install_pkgs $TEST_PKGS $(node_pkgs)
 	;;
 audit)
 	install_pkgs $BUILD_PKGS
@@ -53,7 +58,7 @@ audit)
 	exec ./boxaudit "$@"
 	;;
 test)
-	install_pkgs $BUILD_PKGS $TEST_PKGS
+	install_pkgs $BUILD_PKGS $TEST_PKGS $(node_pkgs)
 	build
 	exec sh tests/run-all.sh "$@"
 	;;
