@@ -22,9 +22,10 @@ for c in $cases; do
 	mkdir -p "$d"
 	args=""
 	[ -f "$c/args" ] && args=$(cat "$c/args")
-	if [ -d "$c/root" ]; then
+	if [ -d "$c/root" ] || [ -f "$c/setup" ]; then
 		# A case may share another's tree: root is then a symlink to it.
-		cp -a "$(readlink -f "$c/root")" "$d/root"
+		# git keeps no empty directories, so a tree may be all setup's work.
+		if [ -d "$c/root" ]; then cp -a "$(readlink -f "$c/root")" "$d/root"; else mkdir -p "$d/root"; fi
 		# git keeps no empty directories, owners or modes: setup makes them.
 		if [ -f "$c/setup" ]; then
 			(cd "$d/root" && CASE="$c" sh -e "$c/setup") > "$d/setup.log" 2>&1 ||
