@@ -170,12 +170,8 @@ static void worst(xmlNodePtr main, const json_t *fleet)
 		html_text(main, "p", "muted", "No check fails on any host.");
 		return;
 	}
-	xmlNodePtr table = html_el(main, "table", "checks");
-	xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "Check", "Benchmark", "Title", "Failing", "Error", "Hosts" };
-	for (size_t i = 0; i < 6; i++)
-		html_text(tr, "th", NULL, heads[i]);
-	xmlNodePtr tbody = html_el(table, "tbody", NULL);
+	xmlNodePtr tbody = html_table(main, "checks", heads, 6), tr;
 	size_t i, k;
 	const json_t *c, *h;
 	json_array_foreach(w, i, c) {

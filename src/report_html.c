@@ -223,12 +223,8 @@ static void finding_rows(xmlNodePtr body, const json_t *c)
 	const json_t *fs = json_object_get(c, "findings");
 	if (!json_array_size(fs))
 		return;
-	xmlNodePtr t = html_el(body, "table", "findings");
-	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "Status", "Target", "Value seen", "Expected", "Source", "Note" };
-	for (int k = 0; k < 6; k++)
-		html_text(tr, "th", NULL, heads[k]);
-	xmlNodePtr tb = html_el(t, "tbody", NULL);
+	xmlNodePtr tb = html_table(body, "findings", heads, 6), tr;
 	size_t i;
 	json_t *f;
 	json_array_foreach(fs, i, f) {
@@ -340,13 +336,9 @@ static void check_row(xmlNodePtr tbody, const json_t *c)
 
 static void checks_table(xmlNodePtr parent, const json_t *doc)
 {
-	xmlNodePtr t = html_el(parent, "table", "checks");
-	html_set(t, "id", "checks");
-	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "ID", "Check", "Section", "Level", "Status" };
-	for (int k = 0; k < 5; k++)
-		html_text(tr, "th", NULL, heads[k]);
-	xmlNodePtr tb = html_el(t, "tbody", NULL);
+	xmlNodePtr tb = html_table(parent, "checks", heads, 5);
+	html_set(tb->parent, "id", "checks");
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "checks"), i, c)
@@ -358,12 +350,8 @@ static void drift_items(xmlNodePtr parent, const json_t *items, const char *titl
 	if (!json_array_size(items))
 		return;
 	html_text(parent, "h3", NULL, title);
-	xmlNodePtr t = html_el(parent, "table", "findings drift");
-	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
 	static const char *const heads[] = { "Change", "Check", "Target", "Before", "Now" };
-	for (int k = 0; k < 5; k++)
-		html_text(tr, "th", NULL, heads[k]);
-	xmlNodePtr tb = html_el(t, "tbody", NULL);
+	xmlNodePtr tb = html_table(parent, "findings drift", heads, 5), tr;
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {

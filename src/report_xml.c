@@ -124,3 +124,12 @@ xmlDocPtr html_page(const char *title, const char *script_src, xmlNodePtr *body)
 	*body = html_el(html, "body", NULL);
 	return hd;
 }
+
+xmlNodePtr html_table(xmlNodePtr parent, const char *cls, const char *const *heads, size_t n)
+{
+	xmlNodePtr t = html_el(parent, "table", cls);
+	xmlNodePtr tr = html_el(html_el(t, "thead", NULL), "tr", NULL);
+	for (size_t k = 0; k < n; k++)
+		html_text(tr, "th", NULL, heads[k]);
+	return html_el(t, "tbody", NULL);
+}

@@ -49,6 +49,8 @@ void html_set(xmlNodePtr n, const char *name, const char *value);
  * the empty <body>.  The caller frees the document with xmlFreeDoc.
  */
 xmlDocPtr html_page(const char *title, const char *script_src, xmlNodePtr *body);
+/* A <table class=cls> with one header row of n cells; returns its <tbody>. */
+xmlNodePtr html_table(xmlNodePtr parent, const char *cls, const char *const *heads, size_t n);
 /* A <dt>k</dt><dd>v</dd> pair in dl. */
 void html_meta_row(xmlNodePtr dl, const char *k, const char *v);
 
