@@ -108,6 +108,34 @@ static void standin_lock(void)
 		flock(fd, LOCK_EX);
 }
 
+/* Start the stand-in as NAME with args; returns its pid once it has exec'd. */
+static pid_t spawn_as(const char *dir, const char *name, char *const *args)
+{
+	const char *build = getenv("top_builddir");
+	char fake[1024], exe[512];
+	snprintf(fake, sizeof(fake), "%s/tests/unit/fake_kubelet", build ? build : ".");
+	snprintf(exe, sizeof(exe), "%s/%s", dir, name);
+	if (copy_file(fake, exe, 0755) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv(exe, args);
+		_exit(127);
+	}
+	char link[64], target[512];
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	for (int i = 0; i < 200; i++) {
+		ssize_t k = readlink(link, target, sizeof(target) - 1);
+		if (k > 0) {
+			target[k] = 0;
+			if (strstr(target, name))
+				break;
+		}
+		usleep(10000);
+	}
+	return pid;
+}
+
 static void test_live(void **state)
 {
 	standin_lock();
@@ -119,32 +147,16 @@ static void test_live(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(exe, sizeof(exe), "%s/kubelet", dir);
 	snprintf(cfg, sizeof(cfg), "%s/config.yaml", dir);
-	assert_int_equal(copy_file(fake, exe, 0755), 0);
 	FILE *f = fopen(cfg, "w");
 	fputs("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
 	      "readOnlyPort: 10255\nauthorization:\n  mode: Webhook\n", f);
 	fclose(f);
 	snprintf(arg, sizeof(arg), "--config=%s", cfg);
 
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		execl(exe, "kubelet", arg, "--anonymous-auth=false", "--kubeconfig",
-		      "/etc/kubernetes/kubelet.conf", "--hostname-override=live-node", (char *)NULL);
-		_exit(127);
-	}
-	/* wait until the child has exec'd: its exe is then the stand-in */
-	char link[64], target[512];
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-	for (int i = 0; i < 200; i++) {
-		ssize_t k = readlink(link, target, sizeof(target) - 1);
-		if (k > 0) {
-			target[k] = 0;
-			if (strstr(target, "/kubelet"))
-				break;
-		}
-		usleep(10000);
-	}
+	char *args[] = { "kubelet", arg, "--anonymous-auth=false", "--kubeconfig",
+			 "/etc/kubernetes/kubelet.conf", "--hostname-override=live-node", NULL };
+	pid_t pid = spawn_as(dir, "kubelet", args);
+	assert_true(pid > 0);
 	json_t *facts = collect_root("/");
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
@@ -184,33 +196,6 @@ static void test_live(void **state)
 	rmdir(dir);
 }
 
-/* Start the stand-in as NAME with args; returns its pid once it has exec'd. */
-static pid_t spawn_as(const char *dir, const char *name, char *const *args)
-{
-	const char *build = getenv("top_builddir");
-	char fake[1024], exe[512];
-	snprintf(fake, sizeof(fake), "%s/tests/unit/fake_kubelet", build ? build : ".");
-	snprintf(exe, sizeof(exe), "%s/%s", dir, name);
-	if (copy_file(fake, exe, 0755) != 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		execv(exe, args);
-		_exit(127);
-	}
-	char link[64], target[512];
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-	for (int i = 0; i < 200; i++) {
-		ssize_t k = readlink(link, target, sizeof(target) - 1);
-		if (k > 0) {
-			target[k] = 0;
-			if (strstr(target, name))
-				break;
-		}
-		usleep(10000);
-	}
-	return pid;
-}
 
 /* kube-proxy: with --config the file wins and its flags are ignored. */
 static void test_live_proxy(void **state)
