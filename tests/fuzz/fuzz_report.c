@@ -66,6 +66,22 @@ static void check_tags(const char *s, size_t len)
 }
 
 /* Render all formats of the report for facts; returns the HTML's script counts. */
+/* What a JSON writer produces must parse back. */
+static void check_json_writer(int (*write)(const json_t *, struct buf *, char **), const json_t *doc)
+{
+	struct buf b;
+	char *err = NULL;
+	buf_init(&b, 64u << 20);
+	if (write(doc, &b, &err) == 0) {
+		json_t *back = json_loadb(b.data, b.len, 0, NULL);
+		if (!back)
+			abort();
+		json_decref(back);
+	}
+	free(err);
+	buf_release(&b);
+}
+
 static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 {
 	struct check_result *results = calloc(nbchecks ? nbchecks : 1, sizeof(*results));
@@ -98,26 +114,8 @@ static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 		free(err), err = NULL;
 	buf_release(&b);
 
-	buf_init(&b, 64u << 20);
-	if (report_write_json(doc, &b, &err) == 0) {
-		json_t *back = json_loadb(b.data, b.len, 0, NULL);
-		if (!back)
-			abort();
-		json_decref(back);
-	} else {
-		free(err), err = NULL;
-	}
-	buf_release(&b);
-	buf_init(&b, 64u << 20);
-	if (report_write_jsonl(doc, &b, &err) == 0) {
-		json_t *back = json_loadb(b.data, b.len, 0, NULL);
-		if (!back)
-			abort();
-		json_decref(back);
-	} else {
-		free(err), err = NULL;
-	}
-	buf_release(&b);
+	check_json_writer(report_write_json, doc);
+	check_json_writer(report_write_jsonl, doc);
 
 	buf_init(&b, 64u << 20);
 	if (report_write_junit(doc, &b, &err) == 0) {
