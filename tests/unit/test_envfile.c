@@ -45,29 +45,35 @@ static const struct env_case env_cases[] = {
 	{"A=\\\nB\nC\n", NULL, "f:3: expected KEY=VALUE"},
 };
 
+/* A case's outcome: the JSON wanted, or else exactly the error wanted. */
+static void check_result(size_t i, json_t *got, char *err, const char *want_json, const char *want_err)
+{
+	if (want_json) {
+		if (!got)
+			fail_msg("case %zu: unexpected error %s", i, err);
+		json_t *want = json_loads(want_json, 0, NULL);
+		assert_non_null(want);
+		if (!json_equal(got, want)) {
+			char *s = json_dumps(got, JSON_COMPACT);
+			fail_msg("case %zu: got %s want %s", i, s, want_json);
+		}
+		json_decref(want);
+		json_decref(got);
+	} else {
+		if (got)
+			fail_msg("case %zu: expected error %s", i, want_err);
+		assert_string_equal(err, want_err);
+		free(err);
+	}
+}
+
 static void test_envfile_cases(void **state)
 {
 	for (size_t i = 0; i < sizeof(env_cases) / sizeof(env_cases[0]); i++) {
 		const struct env_case *c = &env_cases[i];
 		char *err = NULL;
 		json_t *got = envfile_parse(c->text, strlen(c->text), "f", &err);
-		if (c->want) {
-			if (!got)
-				fail_msg("case %zu: unexpected error %s", i, err);
-			json_t *want = json_loads(c->want, 0, NULL);
-			assert_non_null(want);
-			if (!json_equal(got, want)) {
-				char *s = json_dumps(got, JSON_COMPACT);
-				fail_msg("case %zu: got %s want %s", i, s, c->want);
-			}
-			json_decref(want);
-			json_decref(got);
-		} else {
-			if (got)
-				fail_msg("case %zu: expected error %s", i, c->err);
-			assert_string_equal(err, c->err);
-			free(err);
-		}
+		check_result(i, got, err, c->want, c->err);
 	}
 }
 
@@ -106,23 +112,7 @@ static void test_split_cases(void **state)
 		const struct split_case *c = &split_cases[i];
 		char *err = NULL;
 		json_t *got = split_words(c->in, &err);
-		if (c->want) {
-			if (!got)
-				fail_msg("case %zu: unexpected error %s", i, err);
-			json_t *want = json_loads(c->want, 0, NULL);
-			assert_non_null(want);
-			if (!json_equal(got, want)) {
-				char *s = json_dumps(got, JSON_COMPACT);
-				fail_msg("case %zu: got %s want %s", i, s, c->want);
-			}
-			json_decref(want);
-			json_decref(got);
-		} else {
-			if (got)
-				fail_msg("case %zu: expected error %s", i, c->err);
-			assert_string_equal(err, c->err);
-			free(err);
-		}
+		check_result(i, got, err, c->want, c->err);
 	}
 }
 
