@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "audit.h"
-#include "merge.h"
-#include "xalloc.h"
-#include "banned.h"
+#include "cmd/audit.h"
+#include "fleet/merge.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
 "usage: boxaudit [audit] [options]\n"

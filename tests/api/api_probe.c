@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/resource.h>
-#include "collect_api.h"
+#include "collect/containers.h"
 
 int main(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 # (-fsanitize=fuzzer-no-link) and ASan+UBSan, whatever compiler and flags
 # the normal build was configured with; each tests/fuzz/fuzz_*.c is then
 # linked with -fsanitize=fuzzer.  BUILDDIR must be configured (config.h) and
-# built once (src/report_assets.c).  CC (default clang) and FUZZ_CFLAGS
+# built once (src/report/assets.c).  CC (default clang) and FUZZ_CFLAGS
 # override the compiler and the optimisation flags.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,14 +30,15 @@ CFLAGS="-std=c11 $OPT $SAN -Wall -Wextra -Wno-unused-parameter -I$builddir -I$sr
  -DFUZZ_SRCDIR=\"$srcdir\" $pkgcflags"
 
 # Library objects (rebuilt when the source or any header is newer).
-newest_h=$(ls -t "$srcdir"/src/*.h "$builddir/config.h" | head -n 1)
+newest_h=$(ls -t "$srcdir"/src/*/*.h "$builddir/config.h" | head -n 1)
 objs=""
 stale=""
 extra=""
-test "$builddir" = "$srcdir" || extra=$builddir/src/report_assets.c
-for c in "$srcdir"/src/*.c $extra; do
-	b=$(basename "$c" .c)
-	case $b in main|embed) continue ;; esac
+test "$builddir" = "$srcdir" || extra=$builddir/src/report/assets.c
+for c in "$srcdir"/src/*/*.c $extra; do
+	# stage_file: two stages may hold files of the same name
+	b=$(basename "$(dirname "$c")")_$(basename "$c" .c)
+	case $b in report_embed) continue ;; esac
 	test -f "$c" || continue
 	o=$obj/$b.o
 	objs="$objs $o"
@@ -49,7 +50,7 @@ if test -n "$stale"; then
 	export CC CFLAGS obj
 	# two compiles at a time; xargs fails when one does
 	printf '%s\n' $stale | xargs -P 2 -n 1 sh -c \
-		'b=$(basename "$1" .c); echo "  CC   $b.c"; $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$1" -o "$obj/$b.o"' sh
+		'b=$(basename "$(dirname "$1")")_$(basename "$1" .c); echo "  CC   $b.c"; $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$1" -o "$obj/$b.o"' sh
 fi
 rm -f "$out/libboxaudit-fuzz.a"
 ar rcs "$out/libboxaudit-fuzz.a" $objs

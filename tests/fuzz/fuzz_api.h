@@ -13,8 +13,8 @@
 #define BOXAUDIT_FUZZ_API_H
 #include <stdio.h>
 #include "fuzz_common.h"
-#include "defs.h"
-#include "redact.h"
+#include "defs/defs.h"
+#include "parse/redact.h"
 
 #ifndef FUZZ_SRCDIR
 #define FUZZ_SRCDIR "."

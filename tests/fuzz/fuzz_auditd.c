@@ -6,8 +6,8 @@
  */
 #include "config.h"
 #include "fuzz_common.h"
-#include "auditd.h"
-#include "banned.h"
+#include "parse/auditd.h"
+#include "base/banned.h"
 
 static const char *const paths[] = {
 	"/usr/bin/dockerd", "/var/lib/docker", "/etc/docker/daemon.json",

@@ -7,8 +7,8 @@
 #include "config.h"
 #include <stdio.h>
 #include "fuzz_common.h"
-#include "defs.h"
-#include "banned.h"
+#include "defs/defs.h"
+#include "base/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,9 +6,9 @@
  */
 #include "config.h"
 #include "fuzz_common.h"
-#include "dockerd.h"
-#include "envfile.h"
-#include "banned.h"
+#include "parse/dockerd.h"
+#include "parse/envfile.h"
+#include "base/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,10 +6,10 @@
  */
 #include "config.h"
 #include "fuzz_common.h"
-#include "yamljson.h"
-#include "collect_host.h"
-#include "users.h"
-#include "banned.h"
+#include "base/yamljson.h"
+#include "collect/host.h"
+#include "collect/users.h"
+#include "base/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

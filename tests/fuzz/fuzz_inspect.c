@@ -14,9 +14,9 @@
  */
 #include "config.h"
 #include "fuzz_api.h"
-#include "engine.h"
-#include "result.h"
-#include "banned.h"
+#include "engine/engine.h"
+#include "engine/result.h"
+#include "base/banned.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)

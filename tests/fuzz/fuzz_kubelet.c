@@ -11,9 +11,9 @@
 #include "config.h"
 #include <stdio.h>
 #include "fuzz_common.h"
-#include "kubelet.h"
-#include "envfile.h"
-#include "banned.h"
+#include "parse/kubelet.h"
+#include "parse/envfile.h"
+#include "base/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -16,12 +16,12 @@
 #include <ctype.h>
 #include <libxml/parser.h>
 #include "fuzz_api.h"
-#include "engine.h"
-#include "result.h"
-#include "report.h"
-#include "score.h"
-#include "buf.h"
-#include "banned.h"
+#include "engine/engine.h"
+#include "engine/result.h"
+#include "report/report.h"
+#include "score/score.h"
+#include "base/buf.h"
+#include "base/banned.h"
 
 static struct benchmark *bench;
 static const struct check **bchecks;

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "systemd.h"
-#include "envfile.h"
-#include "rootfs.h"
-#include "banned.h"
+#include "collect/systemd.h"
+#include "parse/envfile.h"
+#include "collect/rootfs.h"
+#include "base/banned.h"
 
 static char root_dir[64];
 static struct rootfs root;

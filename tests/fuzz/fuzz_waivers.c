@@ -6,9 +6,9 @@
  */
 #include "config.h"
 #include "fuzz_common.h"
-#include "waivers.h"
-#include "result.h"
-#include "banned.h"
+#include "score/waivers.h"
+#include "engine/result.h"
+#include "base/banned.h"
 
 static struct benchmark bench = { .id = "cis-docker-1.6.0" };
 static struct check checks[] = {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "redact.h"
+#include "parse/redact.h"
 
 static void test_history(void **state)
 {

@@ -21,10 +21,10 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "api.h"
-#include "redact.h"
-#include "collect_api.h"
-#include "facts.h"
+#include "collect/dockerapi.h"
+#include "parse/redact.h"
+#include "collect/containers.h"
+#include "facts/facts.h"
 
 /* ---- endpoint parsing ---- */
 

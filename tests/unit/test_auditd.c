@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "auditd.h"
-#include "collect_host.h"
+#include "parse/auditd.h"
+#include "collect/host.h"
 
 static const char *str(const json_t *o, const char *key)
 {

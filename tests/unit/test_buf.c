@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "buf.h"
+#include "base/buf.h"
 
 static void test_cap_enforced(void **state)
 {

@@ -22,8 +22,8 @@
 #include <cmocka.h>
 #include "case_dirs.h"
 #include <jansson.h>
-#include "collect_kube.h"
-#include "facts.h"
+#include "collect/kube.h"
+#include "facts/facts.h"
 
 static json_t *collect_root(const char *dir)
 {

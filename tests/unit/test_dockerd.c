@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "dockerd.h"
-#include "collect_docker.h"
+#include "parse/dockerd.h"
+#include "collect/docker.h"
 #include "docker_tree.h"
 
 static json_t *parse_or_die(const char *s)

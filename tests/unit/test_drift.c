@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "drift.h"
+#include "score/drift.h"
 
 /* A report whose 5.5 fails on the given privileged containers ("" for none). */
 static json_t *report(const char *privileged, const char *check21)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "envfile.h"
+#include "parse/envfile.h"
 
 /* Input, then the expected object as JSON (or NULL) and the expected error. */
 struct env_case {

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "collect_files.h"
+#include "collect/files.h"
 
 static char tmpl[64];
 static char outside[128];

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <cmocka.h>
 #include <errno.h>
-#include "defs.h"
-#include "rootfs.h"
-#include "systemd.h"
+#include "defs/defs.h"
+#include "collect/rootfs.h"
+#include "collect/systemd.h"
 #include "docker_tree.h"
-#include "banned.h"
+#include "base/banned.h"
 
 /* defs_load_text (added for the fuzz target) reports like defs_load_file. */
 static void test_defs_load_text(void **state)

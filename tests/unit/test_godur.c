@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "godur.h"
+#include "parse/godur.h"
 
 static const struct {
 	const char *in;

@@ -12,8 +12,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "api.h"
-#include "imagescan.h"
+#include "collect/dockerapi.h"
+#include "collect/imagescan.h"
 
 /* imagescan over tests/api/fake_export.py: one image per fake answer. */
 

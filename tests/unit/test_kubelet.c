@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include "case_dirs.h"
 #include <jansson.h>
-#include "kubelet.h"
+#include "parse/kubelet.h"
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "collect_host.h"
+#include "collect/host.h"
 
 static const char *str(const json_t *o, const char *key)
 {

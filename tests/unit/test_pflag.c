@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "pflag.h"
+#include "parse/pflag.h"
 
 static const struct pflag_def defs[] = {
 	{"anonymous-auth", PFLAG_BOOL, 0},

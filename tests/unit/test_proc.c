@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "proc.h"
+#include "collect/proc.h"
 #include "docker_tree.h"
 
 static struct tree t;

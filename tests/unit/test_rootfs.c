@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "rootfs.h"
+#include "collect/rootfs.h"
 
 static char tmpl[64];
 static char outside[128];

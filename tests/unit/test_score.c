@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include <cmocka.h>
-#include "score.h"
+#include "score/score.h"
 
 struct item {
 	enum status st;

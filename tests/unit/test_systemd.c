@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "systemd.h"
+#include "collect/systemd.h"
 #include "docker_tree.h"
 
 /* A file of the host tree: content, or a symlink when link is set. */

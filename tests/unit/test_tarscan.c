@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "tarscan.h"
+#include "parse/tarscan.h"
 
 /* ---- a tiny tar writer for crafted archives ---- */
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "users.h"
+#include "collect/users.h"
 
 static const char *data_root(void)
 {

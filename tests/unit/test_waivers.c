@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "waivers.h"
-#include "xalloc.h"
+#include "score/waivers.h"
+#include "base/xalloc.h"
 
 static const char good[] =
 	"# accepted risks\n"

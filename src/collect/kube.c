@@ -1,0 +1,463 @@
+#include "config.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "collect/kube.h"
+#include "parse/redact.h"
+#include "parse/kubelet.h"
+#include "parse/pflag.h"
+#include "collect/proc.h"
+#include "collect/systemd.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+#define DROPIN_MAX_FILES 256
+#define DROPIN_MAX_DEPTH 16
+
+/* An absolute path for p, relative ones taken from cwd (new string). */
+static char *abs_path(const char *cwd, const char *p)
+{
+	if (*p == '/')
+		return xstrdup(p);
+	size_t n = strlen(cwd);
+	return xasprintf("%s%s%s", cwd, n && cwd[n - 1] == '/' ? "" : "/", p);
+}
+
+static void read_kube_file(const struct rootfs *r, const char *path, struct kube_file *f,
+			   struct buf *b)
+{
+	char *err = NULL;
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	buf_init(b, ROOTFS_READ_CAP);
+	if (rootfs_read(r, path, ROOTFS_READ_CAP, b, &err) < 0) {
+		f->error = err;	/* freed by release_kube_file */
+		return;
+	}
+	f->text = b->data;
+	f->len = b->len;
+}
+
+static void release_kube_file(struct kube_file *f, struct buf *b)
+{
+	free((char *)f->path);
+	free((char *)f->error);
+	buf_release(b);
+}
+
+/* filepath.WalkDir: lexical per directory, depth first; symlinks not followed. */
+static void walk_dropins(const struct rootfs *r, const char *dir, int depth,
+			 char ***paths, size_t *n, size_t *alloc, json_t *errors)
+{
+	char **names;
+	size_t nn;
+	char *err = NULL;
+	if (rootfs_listdir(r, dir, &names, &nn, &err) < 0) {
+		json_array_append_new(errors, json_string(err));
+		free(err);
+		return;
+	}
+	for (size_t i = 0; i < nn && *n < DROPIN_MAX_FILES; i++) {
+		char *p = path_join(dir, names[i]);
+		struct stat st;
+		if (rootfs_stat(r, p, 0, &st, &err) < 0) {
+			json_array_append_new(errors, json_string(err));
+			free(err);
+			free(p);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (depth < DROPIN_MAX_DEPTH)
+				walk_dropins(r, p, depth + 1, paths, n, alloc, errors);
+			free(p);
+			continue;
+		}
+		ALLOC_GROW(*paths, *n + 1, *alloc);
+		(*paths)[(*n)++] = p;
+	}
+	rootfs_free_list(names, nn);
+}
+
+static json_t *file_ref(const struct rootfs *r, const char *path)
+{
+	struct stat st;
+	char *err = NULL;
+	json_t *o = json_pack("{s:s}", "path", path);
+	if (rootfs_stat(r, path, 1, &st, &err) == 0) {
+		json_object_set_new(o, "exists", json_true());
+	} else {
+		json_object_set_new(o, "exists", json_boolean(errno != ENOENT));
+		if (errno != ENOENT)
+			json_object_set_new(o, "error", json_string(err));
+		free(err);
+	}
+	return o;
+}
+
+static json_t *version_of(const struct rootfs *r, const char *exe)
+{
+	struct buf b;
+	char *err = NULL;
+	json_t *out;
+	buf_init(&b, KUBE_BINARY_CAP);
+	if (rootfs_read(r, exe, KUBE_BINARY_CAP, &b, &err) < 0) {
+		out = json_pack("{s:s}", "error", err);
+		free(err);
+	} else {
+		char *v = kube_version_scan(b.data, b.len);
+		char *src = xasprintf("binary:%s", exe);
+		out = v ? fact_value(json_string(v), src)
+			: json_pack("{s:s}", "error", "no version string found in the binary");
+		free(v);
+		free(src);
+	}
+	buf_release(&b);
+	return out;
+}
+
+static const char *setting_string(json_t *settings, const char *key)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(settings, key), "value"));
+	return s && *s ? s : NULL;
+}
+
+static json_t *path_or_null(const char *p)
+{
+	return p ? json_string(p) : json_null();
+}
+
+/* ---- kube-proxy ------------------------------------------------------ */
+
+static const struct pflag_def proxy_flags[] = {
+	{"config", PFLAG_STRING, 0}, {"kubeconfig", PFLAG_STRING, 0},
+	{"metrics-bind-address", PFLAG_STRING, 0}, {"master", PFLAG_STRING, 0},
+	{"hostname-override", PFLAG_STRING, 0}, {"bind-address", PFLAG_STRING, 0},
+	{"healthz-bind-address", PFLAG_STRING, 0}, {"cluster-cidr", PFLAG_STRING, 0},
+	{"proxy-mode", PFLAG_STRING, 0}, {"feature-gates", PFLAG_STRING, 0},
+	{"write-config-to", PFLAG_STRING, 0}, {"v", PFLAG_INT, 'v'},
+	{"vmodule", PFLAG_STRING, 0}, {"log-dir", PFLAG_STRING, 0}, {"log-file", PFLAG_STRING, 0},
+	{"help", PFLAG_BOOL, 'h'}, {"version", PFLAG_BOOL, 0}, {"cleanup", PFLAG_BOOL, 0},
+	{"masquerade-all", PFLAG_BOOL, 0}, {"profiling", PFLAG_BOOL, 0},
+	{"bind-address-hard-fail", PFLAG_BOOL, 0}, {"init-only", PFLAG_BOOL, 0},
+	{"conntrack-tcp-be-liberal", PFLAG_BOOL, 0}, {"ipvs-strict-arp", PFLAG_BOOL, 0},
+	{"logtostderr", PFLAG_BOOL, 0}, {"alsologtostderr", PFLAG_BOOL, 0},
+	{"add-dir-header", PFLAG_BOOL, 0}, {"skip-headers", PFLAG_BOOL, 0},
+	{"one-output", PFLAG_BOOL, 0}, {"skip-log-headers", PFLAG_BOOL, 0},
+};
+
+static const char *last_flag(json_t *flags, const char *name)
+{
+	json_t *l = json_object_get(flags, name);
+	size_t n = json_array_size(l);
+	return n ? json_string_value(json_array_get(l, n - 1)) : NULL;
+}
+
+/*
+ * kube-proxy: with --config, the file replaces everything bound to the
+ * configuration (its flags are ignored: cmd/kube-proxy/app/server.go and
+ * the flag help "This parameter is ignored if a config file is specified
+ * by --config"); without it, the flag or the default 127.0.0.1:10249.
+ */
+static json_t *collect_proxy(const struct rootfs *r)
+{
+	static const char *const names[] = {"kube-proxy", NULL};
+	struct proc_info *procs = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	json_t *o = json_object();
+
+	if (proc_find(r, names, &procs, &n, &err) < 0) {
+		json_object_set_new(o, "proc_error", json_string(err));
+		free(err);
+	}
+	json_object_set_new(o, "running", json_boolean(n > 0));
+	if (!n) {
+		proc_info_free_all(procs, n);
+		return o;
+	}
+	json_t *pj = proc_info_json(&procs[0]);
+	redact_argv(json_object_get(pj, "argv"));
+	json_object_set_new(o, "process", pj);
+	struct pflag_result pf;
+	size_t argc = procs[0].argc;
+	pflag_parse(proxy_flags, sizeof(proxy_flags) / sizeof(proxy_flags[0]),
+		    PFLAG_NORMALIZE_UNDERSCORE, (const char *const *)procs[0].argv + (argc > 0),
+		    argc > 0 ? argc - 1 : 0, &pf);
+	json_t *settings = json_object(), *files = json_object();
+	const char *config = last_flag(pf.flags, "config");
+	const char *flag_metrics = last_flag(pf.flags, "metrics-bind-address");
+	const char *flag_kubeconfig = last_flag(pf.flags, "kubeconfig");
+	if (config && *config) {
+		char *cfg = abs_path("/", config);
+		struct kube_file f;
+		struct buf b;
+		read_kube_file(r, cfg, &f, &b);
+		json_object_set_new(files, "config", json_string(cfg));
+		json_t *doc = NULL;
+		char *perr = NULL;
+		if (!f.text)
+			perr = xasprintf("'%s': %s", cfg, f.error);
+		else if (!(doc = kube_yaml_to_json(f.text, f.len, cfg, &perr)))
+			;
+		else if (!json_is_object(doc) ||
+			 !json_is_string(json_object_get(doc, "kind")) ||
+			 strcmp(json_string_value(json_object_get(doc, "kind")), "KubeProxyConfiguration") != 0)
+			perr = xasprintf("'%s': not a KubeProxyConfiguration", cfg);
+		if (perr) {
+			json_object_set_new(settings, "metricsBindAddress", json_pack("{s:s}", "error", perr));
+			json_object_set_new(files, "kubeconfig", json_null());
+			free(perr);
+		} else {
+			char *src = xasprintf("config:%s", cfg);
+			const char *m = json_string_value(json_object_get(doc, "metricsBindAddress"));
+			json_object_set_new(settings, "metricsBindAddress",
+					    m && *m ? fact_value(json_string(m), src)
+						    : fact_value(json_string("127.0.0.1:10249"), "default(config-mode)"));
+			const char *kc = json_string_value(kube_get_path(doc, "clientConnection.kubeconfig"));
+			json_object_set_new(files, "kubeconfig", kc && *kc ? json_string(kc) : json_null());
+			free(src);
+		}
+		if (flag_metrics || flag_kubeconfig) {
+			json_t *ign = json_array();
+			if (flag_metrics)
+				json_array_append_new(ign, json_string("--metrics-bind-address"));
+			if (flag_kubeconfig)
+				json_array_append_new(ign, json_string("--kubeconfig"));
+			json_object_set_new(o, "ignored_flags", ign);
+		}
+		json_decref(doc);
+		release_kube_file(&f, &b);
+		free(cfg);
+	} else {
+		json_object_set_new(files, "config", json_null());
+		json_object_set_new(settings, "metricsBindAddress",
+				    flag_metrics ? fact_value(json_string(flag_metrics), "argv:--metrics-bind-address")
+						 : fact_value(json_string("127.0.0.1:10249"), "default"));
+		json_object_set_new(files, "kubeconfig", path_or_null(flag_kubeconfig));
+	}
+	json_object_set_new(o, "settings", settings);
+	json_object_set_new(o, "files", files);
+	json_object_set_new(o, "errors", json_incref(pf.errors));
+	pflag_result_release(&pf);
+	proc_info_free_all(procs, n);
+	return o;
+}
+
+/* ---- kubelet --------------------------------------------------------- */
+
+static int is_kubelet(const struct proc_info *p)
+{
+	const char *exe = *p->exe ? p->exe : p->comm;
+	const char *b = strrchr(exe, '/');
+	b = b ? b + 1 : exe;
+	if (strcmp(b, "kubelet") == 0)
+		return 1;
+	return strcmp(b, "hyperkube") == 0 && p->argc > 1 && strcmp(p->argv[1], "kubelet") == 0;
+}
+
+static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
+{
+	static const char *const names[] = {"kubelet", "hyperkube", NULL};
+	struct proc_info *procs = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	json_t *o = json_object();
+	json_t *argv = NULL;
+	const char *exe = NULL;
+	char *cwd = xstrdup("/");
+
+	json_t *unit = systemd_unit_collect(r, "kubelet.service");
+	if (proc_find(r, names, &procs, &n, &err) < 0) {
+		json_object_set_new(o, "proc_error", json_string(err));
+		free(err);
+	}
+	size_t k;
+	for (k = 0; k < n && !is_kubelet(&procs[k]); k++)
+		;
+	int unit_usable = json_is_true(json_object_get(unit, "exists")) &&
+			  !json_is_true(json_object_get(unit, "masked"));
+	json_object_set_new(o, "running", json_boolean(k < n));
+	if (k < n) {
+		json_t *pj = proc_info_json(&procs[k]);
+		argv = json_incref(json_object_get(pj, "argv"));
+		json_object_set_new(o, "process", pj);
+		char *src = xasprintf("proc:%d", (int)procs[k].pid);
+		json_object_set_new(o, "argv_source", json_string(src));
+		free(src);
+		char *link = xasprintf("/proc/%d/cwd", (int)procs[k].pid);
+		char *target = NULL;
+		if (rootfs_readlink(r, link, &target, &err) == 0 && *target == '/') {
+			free(cwd);
+			cwd = target;
+		} else {
+			free(target);
+			free(err);
+			err = NULL;
+		}
+		free(link);
+		if (*procs[k].exe)
+			exe = procs[k].exe;
+	} else if (unit_usable && json_is_array(json_object_get(unit, "exec_start"))) {
+		argv = json_incref(json_object_get(unit, "exec_start"));
+		json_object_set_new(o, "process", json_null());
+		json_object_set_new(o, "argv_source", json_string("systemd:kubelet.service"));
+	} else {
+		json_object_set_new(o, "process", json_null());
+		json_object_set_new(o, "argv_source", json_string("none"));
+	}
+	json_t *unit_err = json_object_get(unit, "error");
+	if (!argv && json_is_string(unit_err))
+		/* No process, and kubelet.service could not be looked up: unknown, not absent. */
+		json_object_set_new(o, "present", json_pack("{s:O}", "error", unit_err));
+	else
+		json_object_set_new(o, "present",
+				    json_boolean(argv || json_is_true(json_object_get(unit, "exists"))));
+	json_t *service = json_array();
+	if (json_is_string(json_object_get(unit, "path")))
+		json_array_append(service, json_object_get(unit, "path"));
+	json_array_extend(service, json_object_get(unit, "dropins"));
+	if (json_is_string(unit_err) && !json_array_size(service)) {
+		json_decref(service);
+		service = json_pack("{s:O}", "error", unit_err);
+	}
+	json_object_set_new(o, "systemd", json_pack("{s:O}", "kubelet.service", unit));
+	json_decref(unit);
+
+	if (!argv) {
+		json_object_set_new(o, "files", json_pack("{s:n,s:n,s:n,s:n,s:n,s:o,s:O}",
+							  "kubeconfig", "config", "client_ca", "tls_cert",
+							  "tls_key", "service", service, "proxy_kubeconfig",
+							  json_object_get(proxy_files, "kubeconfig") ?
+							  json_object_get(proxy_files, "kubeconfig") : json_null()));
+		proc_info_free_all(procs, n);
+		free(cwd);
+		return o;
+	}
+	json_object_set_new(o, "argv", argv);
+	/* Without a process the command line is the unit's: an unread drop-in may change it. */
+	const char *fatal = k < n ? procs[k].argv_error : systemd_unit_error(json_object_get(
+		json_object_get(o, "systemd"), "kubelet.service"));
+	if (fatal) {
+		/* an empty or cut command line would read as flag-mode defaults */
+		json_object_set_new(o, "settings", json_pack("{s:s}", "error", fatal));
+		json_object_set_new(o, "errors", json_pack("[s]", fatal));
+		/* The files the command line would name are unknown too, not unconfigured. */
+		json_t *files = json_pack("{s:o}", "service", service);
+		static const char *const named[] = {"kubeconfig", "config", "client_ca", "tls_cert",
+						    "tls_key", NULL};
+		for (int i = 0; named[i]; i++)
+			json_object_set_new(files, named[i], json_pack("{s:s}", "error", fatal));
+		json_object_set_new(o, "files", files);
+		json_object_set_new(o, "version", json_pack("{s:s}", "error", "command line not read"));
+		proc_info_free_all(procs, n);
+		free(cwd);
+		return o;
+	}
+	const char *argv0 = json_string_value(json_array_get(argv, 0));
+	if (!exe && argv0 && *argv0 == '/')
+		exe = argv0;
+
+	struct kubelet_args a;
+	kubelet_args_parse(argv, &a);
+	/* Parsed: the recorded command line keeps no secret values. */
+	redact_argv(argv);
+	json_t *errors = json_array();
+	struct kube_file config, *dropins = NULL;
+	struct buf config_buf, *bufs = NULL;
+	char *config_path = NULL, *dir_path = NULL;
+	char **paths = NULL;
+	size_t npaths = 0, alloc = 0;
+	if (a.config) {
+		config_path = abs_path(cwd, a.config);
+		read_kube_file(r, config_path, &config, &config_buf);
+		json_t *fr = file_ref(r, config_path);
+		json_object_set_new(o, "config_file", fr);
+	} else {
+		json_object_set_new(o, "config_file", json_null());
+	}
+	if (a.config_dir) {
+		dir_path = abs_path(cwd, a.config_dir);
+		walk_dropins(r, dir_path, 0, &paths, &npaths, &alloc, errors);
+		dropins = xcalloc(npaths ? npaths : 1, sizeof(*dropins));
+		bufs = xcalloc(npaths ? npaths : 1, sizeof(*bufs));
+		for (size_t i = 0; i < npaths; i++) {
+			size_t len = strlen(paths[i]);
+			if (len >= 5 && strcmp(paths[i] + len - 5, ".conf") == 0) {
+				read_kube_file(r, paths[i], &dropins[i], &bufs[i]);
+			} else {	/* skipped by the kubelet: not read */
+				dropins[i].path = xstrdup(paths[i]);
+				buf_init(&bufs[i], 0);
+			}
+		}
+	}
+	json_object_set_new(o, "config_dir", path_or_null(dir_path));
+
+	/* config.path is the resolved path: sources name it */
+	json_t *eff = kubelet_effective(&a, a.config ? &config : NULL, dropins, npaths);
+	const char *key;
+	json_t *v;
+	json_object_foreach(eff, key, v) {
+		if (strcmp(key, "errors") == 0)
+			json_array_extend(errors, v);
+		else
+			json_object_set(o, key, v);
+	}
+	json_object_set_new(o, "errors", errors);
+	json_t *settings = json_object_get(eff, "settings");
+
+	/* files the CIS checks stat */
+	json_t *files = json_object();
+	const char *kc = setting_string(settings, "kubeconfig");
+	char *kc_abs = kc ? abs_path(cwd, kc) : NULL;
+	json_object_set_new(files, "kubeconfig", path_or_null(kc_abs));
+	json_object_set_new(files, "config", path_or_null(config_path));
+	const char *ca = setting_string(settings, "authentication.x509.clientCAFile");
+	const char *cert = setting_string(settings, "tlsCertFile");
+	const char *key_file = setting_string(settings, "tlsPrivateKeyFile");
+	char *ca_abs = ca ? abs_path(cwd, ca) : NULL;
+	char *cert_abs = cert ? abs_path(cwd, cert) : NULL;
+	char *key_abs = key_file ? abs_path(cwd, key_file) : NULL;
+	json_object_set_new(files, "client_ca", path_or_null(ca_abs));
+	json_object_set_new(files, "tls_cert", path_or_null(cert_abs));
+	json_object_set_new(files, "tls_key", path_or_null(key_abs));
+	json_object_set_new(files, "service", service);
+	json_t *pk = json_object_get(proxy_files, "kubeconfig");
+	json_object_set_new(files, "proxy_kubeconfig", pk ? json_incref(pk) : json_null());
+	json_object_set_new(o, "files", files);
+
+	json_object_set_new(o, "version", exe ? version_of(r, exe)
+					      : json_pack("{s:s}", "error", "kubelet executable not known"));
+
+	free(kc_abs);
+	free(ca_abs);
+	free(cert_abs);
+	free(key_abs);
+	json_decref(eff);
+	if (a.config)
+		release_kube_file(&config, &config_buf);
+	for (size_t i = 0; i < npaths; i++) {
+		release_kube_file(&dropins[i], &bufs[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	free(dropins);
+	free(bufs);
+	free(config_path);
+	free(dir_path);
+	kubelet_args_release(&a);
+	proc_info_free_all(procs, n);
+	free(cwd);
+	return o;
+}
+
+int collect_kubernetes(struct collect_ctx *ctx)
+{
+	json_t *k = json_object();
+	json_t *proxy = collect_proxy(ctx->root);
+	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"));
+	json_object_set_new(k, "kubelet", kubelet);
+	json_object_set_new(k, "proxy", proxy);
+	json_object_set_new(ctx->facts, "kubernetes", k);
+	return 0;
+}

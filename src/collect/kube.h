@@ -1,0 +1,19 @@
+/*
+ * collect_kube: the Kubernetes worker-node facts (docs/FACTS.md,
+ * "KUBERNETES"): the kubelet found by executable name (or, when it is not
+ * running, derived from kubelet.service and its drop-ins), its effective
+ * configuration with origins (kubelet.h), the files it names, its version,
+ * and kube-proxy.  Everything is read through ctx->root.
+ */
+#ifndef BOXAUDIT_COLLECT_KUBE_H
+#define BOXAUDIT_COLLECT_KUBE_H
+
+#include "collect/collect.h"
+
+/* Cap on the kubelet binary scanned for its version string. */
+#define KUBE_BINARY_CAP (256u << 20)
+
+/* Set ctx->facts.kubernetes; returns 0 (problems are recorded in place). */
+int collect_kubernetes(struct collect_ctx *ctx);
+
+#endif

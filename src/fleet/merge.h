@@ -1,0 +1,58 @@
+/*
+ * merge: one fleet report from many host reports ("boxaudit merge").
+ *
+ * Inputs are JSON reports (reports/boxaudit-report.schema.json), files or
+ * directories of them (*.json, *.jsonl, *.ndjson, *.log; not recursive).
+ * A file named *.jsonl, *.ndjson or *.log, and "-" (standard input), holds
+ * one report per line, as the DaemonSet prints them (kubectl logs).
+ *
+ * Reports are read one at a time: each is parsed, reduced to a host summary
+ * (scores per section, the checks that failed) and freed, so memory grows
+ * with the summary, not with the reports.  A file that is not JSON or not a
+ * boxaudit report is listed under "skipped" (and warned about on stderr)
+ * and the rest is merged.  Two reports of one hostname keep the newer.
+ *
+ * The fleet document ("boxaudit-fleet/1", docs/FLEET.md) has hosts (sorted
+ * by hostname, each with an "anchor"), sections (the matrix columns),
+ * worst_checks, stale, missing, unexpected, duplicates and skipped.
+ */
+#ifndef BOXAUDIT_MERGE_H
+#define BOXAUDIT_MERGE_H
+
+#include <jansson.h>
+#include <time.h>
+#include "base/buf.h"
+
+/* Largest single report (or report line) accepted. */
+#define MERGE_MAX_REPORT (256u << 20)
+
+struct merge_opts {
+	double stale_after_hours;	/* > 0: hosts whose report is older are stale */
+	const char *expect_hosts;	/* file of expected hostnames (one a line, # comments), or NULL */
+	time_t now;			/* reference time for staleness; 0: time(NULL) */
+	int quiet;			/* no warnings on stderr */
+};
+
+/*
+ * Merge the reports in paths (files, directories or "-").  Returns a new
+ * fleet document, or NULL with *err (the caller frees) when the expected
+ * hosts file cannot be read.  A fleet with no host merged is still
+ * returned: the caller decides (summary.hosts == 0).
+ */
+json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts *o, char **err);
+
+/* Writers of the fleet document: 0, or -1 with *err. */
+int fleet_write_json(const json_t *fleet, struct buf *out, char **err);
+int fleet_write_text(const json_t *fleet, struct buf *out, char **err);
+int fleet_write_html(const json_t *fleet, struct buf *out, char **err);
+
+/*
+ * "boxaudit merge": merge paths and write each output (format 0 text,
+ * 1 json, 2 html, in the order of enum report_format; others refused).
+ * Returns 0, or 2 when nothing could be merged or an output failed.
+ */
+struct audit_output;
+int merge_run(const struct merge_opts *o, const struct audit_output *outs, size_t nouts,
+	      char *const *paths, size_t npaths);
+
+#endif

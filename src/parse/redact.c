@@ -1,0 +1,257 @@
+#include "config.h"
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "parse/redact.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+static const char *const secret_words[] = {
+	"pass", "pwd", "secret", "token", "key", "cred", "auth", "private", "salt",
+	"signature", "cert",
+};
+
+int redact_secret_name(const char *name, size_t len)
+{
+	for (size_t w = 0; w < sizeof(secret_words) / sizeof(secret_words[0]); w++) {
+		size_t wl = strlen(secret_words[w]);
+		for (size_t i = 0; i + wl <= len; i++)
+			if (!strncasecmp(name + i, secret_words[w], wl))
+				return 1;
+	}
+	return 0;
+}
+
+void redact_env_array(json_t *env)
+{
+	size_t i;
+	json_t *v;
+	if (!json_is_array(env))
+		return;
+	json_array_foreach(env, i, v) {
+		const char *s = json_string_value(v);
+		if (!s) {
+			json_array_set_new(env, i, json_string("<redacted>"));
+			continue;
+		}
+		const char *eq = strchr(s, '=');
+		if (!eq)
+			continue;	/* a bare NAME carries no value */
+		char *r = xasprintf("%.*s=<redacted>", (int)(eq - s), s);
+		json_t *nv = json_string(r);
+		json_array_set_new(env, i, nv ? nv : json_string("<redacted>"));
+		free(r);
+	}
+}
+
+/*
+ * Secret-like NAME=VALUE (ENV, ARG, build args "|2 A=b", --flag=value),
+ * the legacy "ENV NAME VALUE" form, and URL credentials.
+ */
+#define NAME_RE "[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|key|cred|auth|private|salt|signature|cert)[A-Za-z0-9_.-]*"
+static const struct {
+	const char *re;
+	const char *rep;
+} redact_rules[] = {
+	/* A boolean, a number or an absolute path is configuration, not a secret. */
+	{ "(?i)(?<![A-Za-z0-9_.-])(" NAME_RE ")=(?!(?:true|false|yes|no|[0-9]+|/[^\\s\"']*)(?:[\\s\"']|$))"
+	  "(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|\\S*)",
+	  "$1=<redacted>" },
+	{ "(?i)(\\bENV\\s+" NAME_RE "[ \\t]+)[^\\s=][^\\n]*", "$1<redacted>" },
+	{ "(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@]+:)[^/\\s@]+@", "$1<redacted>@" },
+};
+#define NRULES (sizeof(redact_rules) / sizeof(redact_rules[0]))
+static pcre2_code *redact_code[NRULES];
+
+static char *substitute(pcre2_code *re, const char *rep, const char *s)
+{
+	size_t len = strlen(s);
+	size_t outlen = len + 64;
+	for (int tries = 0; tries < 2; tries++) {
+		PCRE2_UCHAR *out = xmalloc(outlen + 1);
+		size_t got = outlen + 1;
+		int rc = pcre2_substitute(re, (PCRE2_SPTR)s, len, 0,
+					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+					  NULL, NULL, (PCRE2_SPTR)rep, PCRE2_ZERO_TERMINATED, out, &got);
+		if (rc >= 0)
+			return (char *)out;
+		free(out);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+		outlen = got;
+	}
+	/* Cannot tell what is secret (e.g. invalid UTF-8 is not an issue here): hide it all. */
+	return xstrdup("<redacted>");
+}
+
+char *redact_text(const char *cmd)
+{
+	char *cur = xstrdup(cmd);
+	for (size_t r = 0; r < NRULES; r++) {
+		if (!redact_code[r]) {
+			int ec;
+			PCRE2_SIZE eo;
+			redact_code[r] = pcre2_compile((PCRE2_SPTR)redact_rules[r].re,
+						       PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+			if (!redact_code[r]) {
+				fprintf(stderr, "boxaudit: internal error: redaction pattern %zu at %zu\n",
+					r, (size_t)eo);
+				exit(2);
+			}
+		}
+		char *next = substitute(redact_code[r], redact_rules[r].rep, cur);
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+void redact_env_object(json_t *env)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+	if (!json_is_object(env))
+		return;
+	json_object_foreach_safe(env, tmp, k, v) {
+		const char *s = json_string_value(v);
+		if (redact_secret_name(k, strlen(k)) || !s) {
+			json_object_set_new(env, k, json_string("<redacted>"));
+			continue;
+		}
+		char *r = redact_text(s);
+		if (strcmp(r, s)) {
+			json_t *nv = json_string(r);
+			json_object_set_new(env, k, nv ? nv : json_string("<redacted>"));
+		}
+		free(r);
+	}
+}
+
+/* 1 if S is a flag without "=value" whose name is secret-like ("--password"). */
+static int secret_flag_alone(const char *s)
+{
+	if (s[0] != '-' || strchr(s, '='))
+		return 0;
+	while (*s == '-')
+		s++;
+	return *s && redact_secret_name(s, strlen(s));
+}
+
+void redact_argv(json_t *argv)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(argv, i, v) {
+		const char *s = json_string_value(v);
+		if (!s)
+			continue;
+		/* "--password VALUE": the next word is the value, unless it is a flag. */
+		const char *next = json_string_value(json_array_get(argv, i + 1));
+		if (secret_flag_alone(s) && next && next[0] != '-' && strcmp(next, "<redacted>")) {
+			json_array_set_new(argv, i + 1, json_string("<redacted>"));
+		}
+		char *r = redact_text(s);
+		if (strcmp(r, s)) {
+			json_t *nv = json_string(r);
+			json_array_set_new(argv, i, nv ? nv : json_string("<redacted>"));
+		}
+		free(r);
+	}
+}
+
+/*
+ * Every value of an ENV or ARG instruction, whatever its name: an image's
+ * environment is as secret as a container's.  "ENV A=1 B=2" (\G continues
+ * after the previous pair) and the legacy "ENV NAME VALUE".
+ */
+static const struct {
+	const char *re;
+	const char *rep;
+} history_rules[] = {
+	{ "(?i)(\\b(?:ENV|ARG)[ \\t]+|\\G[ \\t]+)([A-Za-z_][A-Za-z0-9_.-]*)="
+	  "(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|(?:[^\\s\\\\]|\\\\.)*)",
+	  "$1$2=<redacted>" },
+	{ "(?i)(\\bENV[ \\t]+[A-Za-z_][A-Za-z0-9_.-]*[ \\t]+)[^\\s=][^\\n]*", "$1<redacted>" },
+};
+#define NHRULES (sizeof(history_rules) / sizeof(history_rules[0]))
+static pcre2_code *history_code[NHRULES];
+
+char *redact_history(const char *s)
+{
+	char *cur = redact_text(s);
+	for (size_t r = 0; r < NHRULES; r++) {
+		if (!history_code[r]) {
+			int ec;
+			PCRE2_SIZE eo;
+			history_code[r] = pcre2_compile((PCRE2_SPTR)history_rules[r].re,
+							PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+			if (!history_code[r]) {
+				fprintf(stderr, "boxaudit: internal error: history pattern %zu at %zu\n",
+					r, (size_t)eo);
+				exit(2);
+			}
+		}
+		char *next = substitute(history_code[r], history_rules[r].rep, cur);
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+void redact_command_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v)) {
+		char *r = redact_text(json_string_value(v));
+		json_t *nv = json_string(r);
+		json_object_set_new(obj, key, nv ? nv : json_string("<redacted>"));
+		free(r);
+	} else if (json_is_array(v)) {
+		/* Words: also "--password VALUE", the value in the next word. */
+		redact_argv(v);
+	}
+}
+
+/* A container or image Config: Env values always, labels and commands by name. */
+static void redact_docker_config(json_t *config)
+{
+	if (!json_is_object(config))
+		return;
+	redact_env_array(json_object_get(config, "Env"));
+	/* Labels: keys stay; secret-named values and secrets inside values go. */
+	redact_env_object(json_object_get(config, "Labels"));
+	redact_command_member(config, "Cmd");
+	redact_command_member(config, "Entrypoint");
+}
+
+void redact_container_inspect(json_t *container)
+{
+	redact_docker_config(json_object_get(container, "Config"));
+	redact_command_member(container, "Path");
+	redact_command_member(container, "Args");
+}
+
+void redact_image_inspect(json_t *image)
+{
+	redact_docker_config(json_object_get(image, "Config"));
+	redact_docker_config(json_object_get(image, "ContainerConfig"));
+}
+
+void redact_image_history(json_t *layers)
+{
+	size_t i;
+	json_t *layer;
+	json_array_foreach(layers, i, layer) {
+		json_t *cb = json_object_get(layer, "CreatedBy");
+		if (!json_is_string(cb))
+			continue;
+		char *r = redact_history(json_string_value(cb));
+		json_t *nv = json_string(r);
+		json_object_set_new(layer, "CreatedBy", nv ? nv : json_string("<redacted>"));
+		free(r);
+	}
+}
