@@ -43,7 +43,7 @@ static json_t *core_plain(const char *s)
 }
 
 const struct yamljson_dialect yamljson_core = {
-	.plain = core_plain, .max_nodes = 1000000, .max_depth = YAMLJSON_MAX_DEPTH,
+	.plain = core_plain, .max_nodes = YAMLJSON_MAX_NODES, .max_depth = YAMLJSON_MAX_DEPTH,
 };
 
 struct walk {

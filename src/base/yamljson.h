@@ -15,8 +15,8 @@
 
 #include <yaml.h>
 #include <jansson.h>
+#include "base/limits.h"
 
-#define YAMLJSON_MAX_DEPTH 64
 
 struct yamljson_dialect {
 	json_t *(*plain)(const char *s);	/* a plain scalar's value (new reference) */

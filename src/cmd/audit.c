@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cmd/audit.h"
+#include "base/limits.h"
 #include "base/atomic.h"
 #include "defs/defs.h"
 #include "score/drift.h"
@@ -16,8 +17,6 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* Reports of 10,000 containers stay well below this. */
-#define REPORT_CAP (256u << 20)
 
 const char *audit_default_checks_dir(void)
 {

@@ -6,17 +6,16 @@
 #include "collect/imagescan.h"
 #include "parse/redact.h"
 #include "collect/selfid.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* Longest object id we put into a request path. */
-#define MAX_ID_LEN 128
 
 /* Ids come from the daemon: only plain ids ("abc123", "sha256:abc") go into a path. */
 static int valid_id(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
-	if (n == 0 || n > MAX_ID_LEN)
+	if (n == 0 || n > API_MAX_ID_LEN)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char ch = id[i];
@@ -83,7 +82,6 @@ static void drop_members(json_t *o, const char *const *names)
  * report: longer names are cut (at a UTF-8 boundary) and say by how much.
  * The full name stays in "Name" for --container matching.
  */
-#define DISPLAY_NAME_MAX 128
 
 static json_t *display_name(const char *s)
 {

@@ -10,18 +10,12 @@
 #include <pcre2.h>
 #include "collect/dockerapi.h"
 #include "parse/redact.h"
+#include "base/limits.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 #define DEFAULT_UNIX_SOCKET "/var/run/docker.sock"
-#define DEFAULT_CONNECT_MS 2000
-#define DEFAULT_TIMEOUT_MS 30000
-/* Below this rate for the low-speed window, a transfer is cut. */
-#define LOW_SPEED_BYTES 1024L
-#define LOW_SPEED_MAX_S 10L
-/* Longest daemon error message quoted in our own messages. */
-#define MAX_DAEMON_MESSAGE 300
 
 /* ---- endpoint ---- */
 
@@ -260,8 +254,8 @@ void api_client_init(struct api_client *c, struct api_endpoint *ep,
 	memset(c, 0, sizeof(*c));
 	c->ep = *ep;
 	memset(ep, 0, sizeof(*ep));
-	c->connect_timeout_ms = connect_timeout_ms > 0 ? connect_timeout_ms : DEFAULT_CONNECT_MS;
-	c->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+	c->connect_timeout_ms = connect_timeout_ms > 0 ? connect_timeout_ms : API_DEFAULT_CONNECT_MS;
+	c->timeout_ms = timeout_ms > 0 ? timeout_ms : API_DEFAULT_TIMEOUT_MS;
 	snprintf(c->version, sizeof(c->version), "%s", API_VERSION_MAX);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct api_impl *im = xcalloc(1, sizeof(*im));
@@ -323,9 +317,9 @@ static void setup_easy(struct api_client *c, struct xfer *x, const char *url, si
 	long window = c->timeout_ms / 1000;
 	if (window < 1)
 		window = 1;
-	if (window > LOW_SPEED_MAX_S)
-		window = LOW_SPEED_MAX_S;
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
+	if (window > API_LOW_SPEED_MAX_S)
+		window = API_LOW_SPEED_MAX_S;
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, API_LOW_SPEED_BYTES);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, window);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
 	if (c->ep.unix_path)
@@ -394,7 +388,7 @@ static char *transfer_error(struct api_client *c, struct xfer *x, CURLcode rc,
 			return xasprintf("no answer from %s within %ld ms (GET %s)", ep, waited, path);
 		if (waited < c->timeout_ms)
 			return xasprintf("GET %s from %s: too slow (under %ld bytes/s for %ld ms, "
-					 "%zu bytes received)", path, ep, LOW_SPEED_BYTES, waited,
+					 "%zu bytes received)", path, ep, API_LOW_SPEED_BYTES, waited,
 					 x->body.len);
 		return xasprintf("incomplete answer from %s within %ld ms (GET %s, %zu bytes received)",
 				 ep, c->timeout_ms, path, x->body.len);
@@ -424,7 +418,7 @@ static void transfer_result(struct api_client *c, struct xfer *x, CURLcode rc,
 		const char *msg = json_string_value(json_object_get(m, "message"));
 		if (msg)
 			*err = xasprintf("GET %s: HTTP %ld: %.*s", path, code,
-					 MAX_DAEMON_MESSAGE, msg);
+					 API_MAX_DAEMON_MESSAGE, msg);
 		else
 			*err = xasprintf("GET %s: HTTP %ld", path, code);
 		json_decref(m);
@@ -641,7 +635,7 @@ int api_get_stream(struct api_client *c, const char *path, unsigned long long ma
 	} else if (rc == CURLE_OPERATION_TIMEDOUT && s.received) {
 		*err = xasprintf("GET %s from %s: not finished within %ld ms, or under %ld "
 				 "bytes/s for too long (%llu bytes received)", path,
-				 c->ep.display, c->timeout_ms, LOW_SPEED_BYTES, s.received);
+				 c->ep.display, c->timeout_ms, API_LOW_SPEED_BYTES, s.received);
 	} else if (rc != CURLE_OK || code < 200 || code > 299) {
 		json_t *j;
 		s.x.overflow = 0;

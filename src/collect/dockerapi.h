@@ -24,16 +24,12 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "base/limits.h"
 
 /* Newest API version whose fields boxaudit knows. */
 #define API_VERSION_MAX "1.47"
 /* Used when GET /version gives no usable ApiVersion. */
 #define API_VERSION_FALLBACK "1.24"
-/* Response caps: a list body, and one inspect body. */
-#define API_CAP_LIST ((size_t)64 << 20)
-#define API_CAP_INSPECT ((size_t)8 << 20)
-/* Requests in flight at once in api_get_many. */
-#define API_MAX_INFLIGHT 16
 
 /* The environment the endpoint is resolved from (docker CLI semantics). */
 struct api_env {

@@ -12,11 +12,10 @@
 
 #include <sys/stat.h>
 #include <jansson.h>
+#include "base/limits.h"
 #include "collect/collect.h"
 #include "collect/users.h"
 
-#define DIR_MAX_ENTRIES 10000	/* entries recorded per walked directory */
-#define DIR_MAX_DEPTH 32	/* directory levels descended below it */
 
 /*
  * The FILE object for path as a new reference: path, exists, type, mode,

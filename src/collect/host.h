@@ -23,21 +23,6 @@
 int collect_mounts(struct collect_ctx *ctx);
 
 /*
- * Parse mountinfo text (proc(5)); append entry objects to entries and
- * "SOURCE:LINE: reason" strings to errors (both borrowed).
- */
-void mountinfo_parse(const char *source, const char *text, size_t len,
-		     json_t *entries, json_t *errors);
-
-/*
- * The docker_root object for data-root path over parsed entries, as a new
- * reference: {"path", "mount_point", "device", "fstype", "separate",
- * "source"} (the mount holding path), or {"path", "error", "source"}
- * when no mount covers the path.
- */
-json_t *mounts_docker_root(const json_t *entries, const char *path, const char *source);
-
-/*
  * Parse /etc/audit/audit.rules and /etc/audit/rules.d/ *.rules (in
  * lexical order) and set facts.audit.  Returns 0, or -1 when rules files
  * exist but none could be read (facts.audit is then {"error": ...}).

@@ -3,19 +3,18 @@
 #include <string.h>
 #include <time.h>
 #include "collect/imagescan.h"
+#include "base/limits.h"
 #include "base/jstr.h"
 #include "parse/tarscan.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 #define NOT_SCANNED "the image filesystem was not scanned (pass --scan-image-fs; it exports every image in use)"
-/* Longest container id put into a request path. */
-#define MAX_ID_LEN 128
 
 static int plain_id(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
-	if (n == 0 || n > MAX_ID_LEN)
+	if (n == 0 || n > API_MAX_ID_LEN)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') ||

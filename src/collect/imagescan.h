@@ -19,14 +19,10 @@
 #define BOXAUDIT_IMAGESCAN_H
 
 #include <jansson.h>
+#include "base/limits.h"
 #include "collect/dockerapi.h"
 #include "collect/collect.h"
 
-#define IMAGESCAN_TIMEOUT_FACTOR 30
-#define IMAGESCAN_BUDGET_FACTOR 4
-#define IMAGESCAN_MAX_BYTES (64ULL << 30)
-/* Setuid/setgid paths listed per image; more sets "truncated". */
-#define IMAGESCAN_MAX_FILES 1000
 
 /* Set setuid_files on every object of api.images (needs api.containers); c is only used when scanning. */
 void imagescan_collect(struct api_client *c, json_t *api, const struct collect_opts *o);

@@ -9,11 +9,10 @@
 #include "parse/pflag.h"
 #include "collect/proc.h"
 #include "collect/systemd.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-#define DROPIN_MAX_FILES 256
-#define DROPIN_MAX_DEPTH 16
 
 /* An absolute path for p, relative ones taken from cwd (new string). */
 static char *abs_path(const char *cwd, const char *p)

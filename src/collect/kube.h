@@ -8,10 +8,9 @@
 #ifndef BOXAUDIT_COLLECT_KUBE_H
 #define BOXAUDIT_COLLECT_KUBE_H
 
+#include "base/limits.h"
 #include "collect/collect.h"
 
-/* Cap on the kubelet binary scanned for its version string. */
-#define KUBE_BINARY_CAP (256u << 20)
 
 /* Set ctx->facts.kubernetes; returns 0 (problems are recorded in place). */
 int collect_kubernetes(struct collect_ctx *ctx);

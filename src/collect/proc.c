@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "collect/proc.h"
+#include "parse/proctext.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* comm and status are tiny; anything larger is not procfs. */
-#define PROC_SMALL_CAP (64u << 10)
 
 static int is_pid(const char *s)
 {
@@ -41,46 +41,6 @@ static int read_small(const struct rootfs *r, const char *path, size_t cap, stru
 	int rc = rootfs_read(r, path, cap, b, &e);
 	free(e);
 	return rc;
-}
-
-/* The real uid: the first number of the "Uid:" line. */
-static int parse_uid(const char *status, uid_t *uid)
-{
-	const char *p = status;
-	while (p && *p) {
-		if (!strncmp(p, "Uid:", 4)) {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(p + 4, &end, 10);
-			if (errno || end == p + 4)
-				return -1;
-			*uid = (uid_t)v;
-			return 0;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
-static void split_argv(struct proc_info *pi, const char *data, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		if (data[i] == '\0')
-			n++;
-	if (len && data[len - 1] != '\0')
-		n++;	/* the last argument lacks its terminator */
-	pi->argv = xcalloc(n + 1, sizeof(char *));
-	size_t i = 0, k = 0;
-	while (i < len && k < n) {
-		const char *e = memchr(data + i, '\0', len - i);
-		size_t l = e ? (size_t)(e - (data + i)) : len - i;
-		pi->argv[k++] = xstrndup(data + i, l);
-		i += l + 1;
-	}
-	pi->argc = k;
 }
 
 /* Read one process; 1 if it matches, 0 if not (or it vanished). */
@@ -118,7 +78,7 @@ static int read_one(const struct rootfs *r, pid_t pid, const char *const *names,
 		goto out;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_small(r, path, PROC_SMALL_CAP, &b) < 0 || parse_uid(b.data, &pi->uid) < 0)
+	if (read_small(r, path, PROC_SMALL_CAP, &b) < 0 || proc_status_uid(b.data, &pi->uid) < 0)
 		goto out;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
@@ -131,7 +91,7 @@ static int read_one(const struct rootfs *r, pid_t pid, const char *const *names,
 		pi->argv = xcalloc(1, sizeof(char *));
 		pi->argc = 0;
 	} else {
-		split_argv(pi, b.data, b.len);
+		pi->argv = proc_split_argv(b.data, b.len, &pi->argc);
 	}
 	ret = 1;
 out:

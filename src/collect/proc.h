@@ -13,9 +13,9 @@
 
 #include <sys/types.h>
 #include <jansson.h>
+#include "base/limits.h"
 #include "collect/rootfs.h"
 
-#define PROC_ARGV_CAP (1u << 20)
 
 struct proc_info {
 	pid_t pid;

@@ -8,11 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "collect/rootfs.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-#define MAX_LINKS 40
-#define MAX_COMPONENTS 4096
 
 static int fail(char **err, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char **err, int e, const char *fmt, ...)
@@ -116,7 +115,7 @@ static int comps_prepend(struct comps *c, const char *s)
 		}
 		p += len;
 	}
-	if (c->n + add.n > MAX_COMPONENTS) {
+	if (c->n + add.n > ROOTFS_MAX_COMPONENTS) {
 		comps_clear(&add);
 		free(add.v);
 		return -1;
@@ -209,7 +208,7 @@ static int resolve(const struct rootfs *r, const char *path, int follow,
 				goto out;
 			}
 			target[n] = '\0';
-			if (++links > MAX_LINKS) {
+			if (++links > ROOTFS_MAX_LINKS) {
 				fail(err, ELOOP, "'%s': too many levels of symbolic links", path);
 				goto out;
 			}

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <stddef.h>
 #include "base/buf.h"
+#include "base/limits.h"
 
 /* One path refused with EXDEV and the message that said so. */
 struct rootfs_refusal {
@@ -40,8 +41,6 @@ struct rootfs {
 	struct rootfs_refusals *refused;
 };
 
-/* Default cap on a configuration file read: 4 MiB. */
-#define ROOTFS_READ_CAP (4u << 20)
 
 int rootfs_open(struct rootfs *r, const char *dir, char **err);
 void rootfs_close(struct rootfs *r);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/limits.h"
 #include "base/buf.h"
 #include "collect/rootfs.h"
 #include "collect/selfid.h"
@@ -10,7 +11,6 @@
 #include "base/banned.h"
 
 #define ID_LEN 64
-#define PROC_CAP (4u << 20)
 
 static int is_hex_id(const char *p)
 {
@@ -68,9 +68,9 @@ static char *read_self(struct rootfs *r, const char *name)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)getpid(), name);
 	struct buf b;
-	buf_init(&b, PROC_CAP);
+	buf_init(&b, SELFID_PROC_CAP);
 	char *err = NULL;
-	if (rootfs_read(r, path, PROC_CAP, &b, &err) < 0) {
+	if (rootfs_read(r, path, SELFID_PROC_CAP, &b, &err) < 0) {
 		free(err);
 		buf_release(&b);
 		return NULL;

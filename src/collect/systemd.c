@@ -1,184 +1,21 @@
 #include "config.h"
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "collect/systemd.h"
+#include "parse/unit.h"
+#include "base/limits.h"
 #include "parse/redact.h"
 #include "parse/envfile.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* Unit files and environment files are small; cap like any config file. */
-#define UNIT_CAP ROOTFS_READ_CAP
-
 static const char *const unit_dirs[] = {
 	"/etc/systemd/system", "/run/systemd/system",
 	"/usr/lib/systemd/system", "/lib/systemd/system", NULL
 };
-
-/* What the directives of one unit (and its drop-ins) amount to. */
-struct unit_state {
-	json_t *exec;		/* array of {"raw", "path", "line"}: ExecStart= since the last reset */
-	json_t *env;		/* array of "K=V" from Environment=, in order */
-	json_t *env_files;	/* array of {"path", "optional"} */
-	json_t *listen;		/* array of ListenStream= values */
-	json_t *errors;
-};
-
-static void add_error(struct unit_state *u, const char *path, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void add_error(struct unit_state *u, const char *path, size_t line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *m = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *full = line ? xasprintf("%s:%zu: %s", path, line, m) : xasprintf("%s: %s", path, m);
-	json_array_append_new(u->errors, json_string(full));
-	free(m);
-	free(full);
-}
-
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
-static void directive(struct unit_state *u, const char *path, size_t line,
-		      const char *section, const char *key, const char *value)
-{
-	if (!strcmp(section, "Service") && !strcmp(key, "ExecStart")) {
-		if (!*value) {
-			json_array_clear(u->exec);
-			return;
-		}
-		json_array_append_new(u->exec, json_pack("{s:s, s:s, s:I}", "raw", value,
-							 "path", path, "line", (json_int_t)line));
-	} else if (!strcmp(section, "Service") && !strcmp(key, "Environment")) {
-		if (!*value) {
-			json_array_clear(u->env);
-			return;
-		}
-		char *e = NULL;
-		json_t *words = split_words(value, &e);
-		if (!words) {
-			add_error(u, path, line, "Environment=: %s", e);
-			free(e);
-			return;
-		}
-		size_t i;
-		json_t *w;
-		json_array_foreach(words, i, w) {
-			const char *s = json_string_value(w);
-			const char *eq = strchr(s, '=');
-			int ok = eq && eq != s && (isalpha((unsigned char)*s) || *s == '_');
-			for (const char *c = s; ok && c < eq; c++)
-				ok = isalnum((unsigned char)*c) || *c == '_';
-			if (!ok)
-				add_error(u, path, line, "Environment=: invalid assignment '%s'", s);
-			else
-				json_array_append(u->env, w);
-		}
-		json_decref(words);
-	} else if (!strcmp(section, "Service") && !strcmp(key, "EnvironmentFile")) {
-		if (!*value) {
-			json_array_clear(u->env_files);
-			return;
-		}
-		int optional = *value == '-';
-		const char *f = optional ? value + 1 : value;
-		if (*f != '/') {
-			add_error(u, path, line, "EnvironmentFile=: '%s' is not an absolute path", f);
-			return;
-		}
-		json_array_append_new(u->env_files, json_pack("{s:s, s:b}", "path", f,
-							      "optional", optional));
-	} else if (!strcmp(section, "Socket") && !strcmp(key, "ListenStream")) {
-		if (!*value)
-			json_array_clear(u->listen);
-		else
-			json_array_append_new(u->listen, json_string(value));
-	}
-}
-
-/* Parse one unit file or drop-in of text into u. */
-static void parse_unit(struct unit_state *u, const char *path, char *text, size_t len)
-{
-	char section[64] = "";
-	struct buf logical;
-	char *p = text, *end = text + len;
-	size_t line = 0;
-
-	if (memchr(text, '\0', len)) {
-		add_error(u, path, 0, "contains a NUL byte");
-		return;
-	}
-	buf_init(&logical, UNIT_CAP);
-	while (p < end) {
-		size_t start = line + 1;
-		buf_reset(&logical);
-		/* Join continuation lines: a trailing backslash becomes a space. */
-		for (;;) {
-			char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			line++;
-			char *next = nl ? nl + 1 : end;
-			const char *s = p;
-			while (s < p + l && isspace((unsigned char)*s))
-				s++;
-			/* Comment lines inside a continuation are skipped, as systemd does. */
-			if (logical.len && (*s == '#' || *s == ';')) {
-				p = next;
-				if (p == end)
-					break;
-				continue;
-			}
-			while (l && p[l - 1] == '\r')
-				l--;
-			int cont = l && p[l - 1] == '\\' && s < p + l && *s != '#' && *s != ';';
-			if (buf_add(&logical, p, cont ? l - 1 : l) < 0 ||
-			    (cont && buf_addstr(&logical, " ") < 0))
-				abort();	/* cannot happen: the text is under the same cap */
-			p = next;
-			if (!cont || p == end)
-				break;
-		}
-		char *s = trim(logical.data);
-		if (!*s || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			size_t n = strlen(s);
-			if (s[n - 1] != ']' || n < 3 || n - 2 >= sizeof(section)) {
-				add_error(u, path, start, "invalid section header '%s'", s);
-				section[0] = '\0';
-				continue;
-			}
-			memcpy(section, s + 1, n - 2);
-			section[n - 2] = '\0';
-			continue;
-		}
-		char *eq = strchr(s, '=');
-		if (!eq) {
-			add_error(u, path, start, "missing '=' in '%s'", s);
-			continue;
-		}
-		if (!section[0]) {
-			add_error(u, path, start, "assignment outside of a section");
-			continue;
-		}
-		*eq = '\0';
-		directive(u, path, start, section, trim(s), trim(eq + 1));
-	}
-	buf_release(&logical);
-}
 
 static int str_in(json_t *arr, const char *s)
 {
@@ -268,107 +105,17 @@ static void read_and_parse(const struct rootfs *r, struct unit_state *u, const c
 		json_array_append_new(u->errors, json_string(e));
 		free(e);
 	} else {
-		parse_unit(u, path, b.data, b.len);
+		unit_parse(u, path, b.data, b.len);
 	}
 	buf_release(&b);
 }
 
-/* Expand ${NAME} inside a word and $$; the whole-word $NAME case is the caller's. */
-static char *expand_braces(const char *w, json_t *env)
-{
-	struct buf b;
-	buf_init(&b, UNIT_CAP);
-	for (const char *p = w; *p;) {
-		if (p[0] == '$' && p[1] == '$') {
-			if (buf_add(&b, "$", 1) < 0)
-				break;
-			p += 2;
-			continue;
-		}
-		if (p[0] == '$' && p[1] == '{') {
-			const char *c = strchr(p + 2, '}');
-			if (c) {
-				char *name = xstrndup(p + 2, (size_t)(c - p - 2));
-				const char *v = json_string_value(json_object_get(env, name));
-				free(name);
-				if (v && buf_addstr(&b, v) < 0)
-					break;
-				p = c + 1;
-				continue;
-			}
-		}
-		if (buf_add(&b, p, 1) < 0)
-			break;
-		p++;
-	}
-	return buf_detach(&b, NULL);
-}
-
-static int is_var_word(const char *w)
-{
-	if (w[0] != '$' || !(isalpha((unsigned char)w[1]) || w[1] == '_'))
-		return 0;
-	for (const char *c = w + 2; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_')
-			return 0;
-	return 1;
-}
-
-/* Split the ExecStart line and expand variables the way systemd does. */
-static json_t *expand_exec(struct unit_state *u, const char *raw, const char *path,
-			   size_t line, json_t *env)
-{
-	/* Prefixes: - ignore failure, @ argv[0] follows, : no expansion, + ! privileges. */
-	int at = 0, noexpand = 0;
-	while (*raw && strchr("-@:+!", *raw)) {
-		if (*raw == '@')
-			at = 1;
-		if (*raw == ':')
-			noexpand = 1;
-		raw++;
-	}
-	char *e = NULL;
-	json_t *words = split_words(raw, &e);
-	if (!words) {
-		add_error(u, path, line, "ExecStart=: %s", e);
-		free(e);
-		return json_null();
-	}
-	if (at && json_array_size(words) >= 2)
-		json_array_remove(words, 1);	/* the argv[0] override */
-	if (noexpand)
-		return words;
-	json_t *out = json_array();
-	size_t i;
-	json_t *w;
-	json_array_foreach(words, i, w) {
-		const char *s = json_string_value(w);
-		if (i > 0 && is_var_word(s)) {
-			const char *v = json_string_value(json_object_get(env, s + 1));
-			if (!v)
-				continue;
-			json_t *parts = split_words(v, &e);
-			if (!parts) {
-				add_error(u, path, line, "ExecStart=: $%s: %s", s + 1, e);
-				free(e);
-				continue;
-			}
-			json_array_extend(out, parts);
-			json_decref(parts);
-			continue;
-		}
-		char *x = expand_braces(s, env);
-		json_array_append_new(out, json_string(x));
-		free(x);
-	}
-	json_decref(words);
-	return out;
-}
 
 json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 {
 	json_t *o = json_object();
-	struct unit_state u = { json_array(), json_array(), json_array(), json_array(), json_array() };
+	struct unit_state u;
+	unit_state_init(&u);
 	char *found = NULL, *lookup_err = NULL;
 
 	json_object_set_new(o, "name", json_string(unit));
@@ -457,10 +204,10 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 		const char *path = json_string_value(json_object_get(last, "path"));
 		size_t line = (size_t)json_integer_value(json_object_get(last, "line"));
 		if (nexec > 1)
-			add_error(&u, path, line,
+			unit_add_error(&u, path, line,
 				  "ExecStart= given %zu times without a reset (only Type=oneshot allows this)",
 				  nexec);
-		json_object_set_new(o, "exec_start", expand_exec(&u, raw, path, line, env));
+		json_object_set_new(o, "exec_start", unit_expand_exec(&u, raw, path, line, env));
 		json_object_set_new(o, "exec_start_raw", json_string(raw));
 	} else {
 		json_object_set_new(o, "exec_start", json_null());
@@ -470,11 +217,10 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 	/* Expansion used the real values; the facts keep no secrets. */
 	redact_env_object(env);
 	json_object_set_new(o, "environment", env);
-	json_object_set_new(o, "environment_files", u.env_files);
-	json_object_set_new(o, "listen_stream", u.listen);
-	json_object_set_new(o, "errors", u.errors);
-	json_decref(u.exec);
-	json_decref(u.env);
+	json_object_set(o, "environment_files", u.env_files);
+	json_object_set(o, "listen_stream", u.listen);
+	json_object_set(o, "errors", u.errors);
+	unit_state_release(&u);
 	free(found);
 	return o;
 }

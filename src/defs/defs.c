@@ -7,14 +7,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "defs/defs.h"
+#include "base/limits.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "base/yamljson.h"
 #include "base/banned.h"
 
-/* Definition files are small; anything bigger is a mistake. */
-#define DEFS_FILE_CAP (8u << 20)
-#define DEFS_MAX_ERRORS 200
 
 /* Loading state for one file. */
 struct loader {

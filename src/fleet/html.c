@@ -13,11 +13,10 @@
 #include <libxml/tree.h>
 #include "fleet/merge.h"
 #include "report/xml.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* Hosts linked from one worst-check row; the rest are counted. */
-#define MAX_HOST_LINKS 25
 /* Where the host sections go in the serialized page. */
 #define HOSTS_MARK "boxaudit-fleet-hosts"
 
@@ -187,7 +186,7 @@ static void worst(xmlNodePtr main, const json_t *fleet)
 		xmlNodePtr td = html_el(tr, "td", NULL);
 		const json_t *hosts = json_object_get(c, "hosts");
 		json_array_foreach(hosts, k, h) {
-			if (k == MAX_HOST_LINKS) {
+			if (k == FLEET_HOST_LINKS) {
 				char *more = xasprintf(" and %zu more", json_array_size(hosts) - k);
 				html_text(td, "span", "muted", more);
 				free(more);

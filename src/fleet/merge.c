@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "cmd/audit.h"
+#include "base/limits.h"
 #include "base/atomic.h"
 #include "base/jstr.h"
 #include "fleet/merge.h"
@@ -21,10 +22,6 @@
 
 #define REPORT_SCHEMA "boxaudit-report/1"
 #define FLEET_SCHEMA "boxaudit-fleet/1"
-/* An expected-hosts list is a small text file. */
-#define EXPECT_CAP (16u << 20)
-/* Fleet outputs: the summary of thousands of hosts, well below this. */
-#define FLEET_OUT_CAP (256u << 20)
 
 static const char *const count_keys[] = {
 	"PASS", "FAIL", "MANUAL", "SKIP", "ERROR", "WAIVED", "total", "scored",

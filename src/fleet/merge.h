@@ -21,10 +21,9 @@
 
 #include <jansson.h>
 #include <time.h>
+#include "base/limits.h"
 #include "base/buf.h"
 
-/* Largest single report (or report line) accepted. */
-#define MERGE_MAX_REPORT (256u << 20)
 
 struct merge_opts {
 	double stale_after_hours;	/* > 0: hosts whose report is older are stale */

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parse/auditd.h"
+#include "base/limits.h"
 #include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-#define MAX_TOKENS 256
 
 /* --- paths --------------------------------------------------------------- */
 
@@ -503,9 +503,9 @@ int audit_parse(const char *file, const char *text, size_t len,
 			free(line);
 			continue;
 		}
-		char *tok[MAX_TOKENS];
+		char *tok[AUDIT_MAX_TOKENS];
 		const char *twhy = NULL;
-		int n = tokenize(s, tok, MAX_TOKENS, &twhy);
+		int n = tokenize(s, tok, AUDIT_MAX_TOKENS, &twhy);
 		if (n < 0) {
 			add_error(errors, file, lineno, twhy);
 			nerr++;

@@ -3,12 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parse/envfile.h"
+#include "base/limits.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-/* Values are bounded by the file they come from; this only guards the buf. */
-#define ENV_VALUE_CAP (16u << 20)
 
 static int is_key_start(int c)
 {

@@ -8,6 +8,7 @@
 #include "parse/kubelet.h"
 #include "base/yamljson.h"
 #include "parse/godur.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "parse/redact.h"
 #include "base/banned.h"
@@ -97,7 +98,7 @@ static json_t *resolve_plain(const char *s)
 /* YAML as the kubelet reads it (sigs.k8s.io/yaml over go-yaml v2). */
 static const struct yamljson_dialect kube_yaml = {
 	.plain = resolve_plain, .last_key_wins = 1, .keys_as_text = 1,
-	.reject_merge_keys = 1, .quote_name = 1, .max_nodes = 200000, .max_depth = 64,
+	.reject_merge_keys = 1, .quote_name = 1, .max_nodes = KUBE_YAML_MAX_NODES, .max_depth = YAMLJSON_MAX_DEPTH,
 };
 
 json_t *kube_yaml_to_json(const char *text, size_t len, const char *name, char **err)

@@ -3,12 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parse/tarscan.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 #define BLOCK 512
-/* Sizes past this are nonsense (and would overflow the padding arithmetic). */
-#define SIZE_MAX_ACCEPTED ((uint64_t)1 << 62)
 
 enum { S_HEADER, S_ZERO, S_DATA, S_END, S_ERROR };
 
@@ -232,7 +231,7 @@ static void parse_pax(struct tarscan *ts, uint64_t at)
 				else
 					s = s * 10 + (uint64_t)(v[k] - '0');
 			}
-			if (!ok || s > SIZE_MAX_ACCEPTED) {
+			if (!ok || s > TARSCAN_SIZE_MAX) {
 				fail(ts, "invalid pax size in the tar header at byte %llu",
 				     (unsigned long long)at);
 				return;
@@ -284,7 +283,7 @@ static void process_header(struct tarscan *ts)
 		return;
 	}
 	uint64_t size, mode;
-	if (parse_numeric(h + H_SIZE, 12, &size) < 0 || size > SIZE_MAX_ACCEPTED) {
+	if (parse_numeric(h + H_SIZE, 12, &size) < 0 || size > TARSCAN_SIZE_MAX) {
 		fail(ts, "invalid size field in the tar header at byte %llu", (unsigned long long)at);
 		return;
 	}

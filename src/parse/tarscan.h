@@ -28,11 +28,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "base/limits.h"
 
-/* Longest entry name accepted (GNU long name or pax path); longer is an error. */
-#define TARSCAN_NAME_MAX 4096
-/* Largest pax extended header accepted; larger is an error. */
-#define TARSCAN_PAX_MAX ((size_t)256 << 10)
 
 struct tarscan_file {
 	char *path;

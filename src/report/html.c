@@ -14,11 +14,11 @@
 #include <libxml/tree.h>
 #include "report/report.h"
 #include "report/xml.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 
-#define MAX_FINDINGS_SHOWN 500
 
 static const char *const statuses[] = { "PASS", "FAIL", "MANUAL", "SKIP", "ERROR", "WAIVED" };
 #define NSTATUS 6
@@ -228,7 +228,7 @@ static void finding_rows(xmlNodePtr body, const json_t *c)
 	size_t i;
 	json_t *f;
 	json_array_foreach(fs, i, f) {
-		if (i >= MAX_FINDINGS_SHOWN) {
+		if (i >= HTML_FINDINGS_SHOWN) {
 			char *s = xasprintf("... and %zu more findings (see the JSON report)", json_array_size(fs) - i);
 			xmlNodePtr td = html_text(html_el(tb, "tr", NULL), "td", "muted", s);
 			html_set(td, "colspan", "6");

@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
+#include "base/limits.h"
 #include "base/jstr.h"
 #include "score/drift.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-#define MAX_FINDINGS_SHOWN 20
 
 /*
  * Host-controlled text (a container named "\033]0;pwned\a") must not reach
@@ -112,7 +112,7 @@ static int write_check(struct buf *b, const json_t *c, const struct text_opts *o
 		if (!o->verbose && strcmp(fs, st)) {
 			continue;
 		}
-		if (shown >= MAX_FINDINGS_SHOWN) {
+		if (shown >= TEXT_FINDINGS_SHOWN) {
 			skipped++;
 			continue;
 		}

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "score/drift.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-#define MAX_SHOWN 50
 
 json_t *drift_load(const char *path, char **err)
 {
@@ -175,7 +175,7 @@ static int items(struct buf *out, const json_t *list, int findings)
 		const char *ch = str(it, "change");
 		if (!strcmp(ch, "unchanged"))
 			continue;
-		if (shown++ >= MAX_SHOWN) {
+		if (shown++ >= DRIFT_ITEMS_SHOWN) {
 			more++;
 			continue;
 		}

@@ -19,10 +19,9 @@
 #define BOXAUDIT_DRIFT_H
 
 #include <jansson.h>
+#include "base/limits.h"
 #include "base/buf.h"
 
-/* Reports larger than this are refused. */
-#define DRIFT_MAX_BYTES (512u << 20)
 
 /* A report document read from path (new reference), or NULL with *err. */
 json_t *drift_load(const char *path, char **err);

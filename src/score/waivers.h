@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "base/limits.h"
 #include "engine/result.h"
 
 struct waiver {
@@ -33,8 +34,6 @@ struct waivers {
 	size_t n;
 };
 
-/* Waiver files larger than this are refused. */
-#define WAIVERS_MAX_BYTES (4u << 20)
 
 void waivers_init(struct waivers *w);
 /*

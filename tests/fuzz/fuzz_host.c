@@ -8,6 +8,7 @@
 #include "fuzz_common.h"
 #include "base/yamljson.h"
 #include "collect/host.h"
+#include "parse/mountinfo.h"
 #include "collect/users.h"
 #include "base/banned.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "collect/host.h"
+#include "parse/mountinfo.h"
 
 static const char *str(const json_t *o, const char *key)
 {
