@@ -364,14 +364,15 @@ int audit_run(const struct audit_opts *o)
 		goto out;
 	}
 	if (o->facts_in) {
-		facts = facts_load(o->facts_in, &err);
+		if ((facts = facts_load(o->facts_in, &err)))
+			collect_derive(facts);
 	} else {
 		struct rootfs root;
 		if (rootfs_open(&root, o->root, &err) == 0) {
-			struct fact_request req = {0};
+			struct collect_request req = {0};
 			engine_request((const struct check *const *)want, nwant, &req);
-			facts = facts_collect(&root, &o->collect, &req, &err);
-			engine_request_release(&req);
+			facts = collect_run(&root, &o->collect, &req, &err);
+			collect_request_release(&req);
 			rootfs_close(&root);
 		}
 	}

@@ -1,17 +1,27 @@
 /*
- * collect: the context every collector receives.
+ * collect: the stage that reads the audited host.  Every host read goes
+ * through collect/rootfs.h; collectors record what they saw into the facts
+ * document through facts/facts.h, and never decide verdicts.
  *
- * Collectors read the audited host (through ctx->root only) and record
- * what they saw into the facts document (a jansson tree, docs/FACTS.md).
- * They never decide verdicts.  A problem reading something is recorded in
- * the facts as an "error" member next to what could not be read; a
- * collector returns -1 only when it could not record anything at all.
+ * A problem reading something is recorded in the facts as an "error"
+ * member next to what could not be read; a collector returns -1 only when
+ * it could not record anything at all.
+ *
+ * collect_run runs the collectors of one table (collect.c): each has a
+ * name, the fact prefixes it serves and its function.  A collector with no
+ * prefixes always runs; the others run when a rule reads a fact under one
+ * of their prefixes.  Files and directories that the rules name (struct
+ * collect_request) are stat'ed after the configuration collectors ran, so
+ * that paths taken from the configuration (a TLS key, a unit file) can be
+ * requested too.
  */
 #ifndef BOXAUDIT_COLLECT_H
 #define BOXAUDIT_COLLECT_H
 
+#include <stddef.h>
 #include <jansson.h>
 #include "collect/rootfs.h"
+#include "facts/facts.h"
 
 struct collect_opts {
 	const char *docker_host;	/* --docker-host, or NULL: DOCKER_HOST, then the default socket */
@@ -29,10 +39,31 @@ struct collect_ctx {
 	json_t *facts;			/* borrowed: the document being built */
 };
 
-/* Set obj[key] = {"error": msg} (msg formatted), stealing nothing. */
-void facts_set_error(json_t *obj, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* A value with its origin: {"value": v, "source": src}; steals v. */
-json_t *fact_value(json_t *v, const char *src);
+/* What the rules read; the strings are borrowed (from the definitions). */
+struct collect_request {
+	const char **files;	/* literal absolute paths */
+	size_t nfiles;
+	const char **file_facts;	/* fact paths whose value is a file path */
+	size_t nfile_facts;
+	const char **dirs;	/* directories to walk recursively */
+	size_t ndirs;
+	const char **facts;	/* every fact path a rule reads ("docker.api.containers") */
+	size_t nfacts;
+};
+
+/* Add s to v unless it is there already (s is borrowed). */
+void collect_request_add(const char ***v, size_t *n, const char *s);
+void collect_request_release(struct collect_request *req);
+
+/* Collect into a new document; returns NULL with *err on a fatal error. */
+json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
+		    const struct collect_request *req, char **err);
+
+/*
+ * Facts derived from others, for rules that cannot compute them (docs/
+ * FACTS.md): run after collection, and on a loaded snapshot, which may
+ * come from an older boxaudit.
+ */
+void collect_derive(json_t *facts);
 
 #endif

@@ -1272,44 +1272,27 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 
 /* ---- what the rules need collected ---- */
 
-static void push_unique(const char ***v, size_t *n, const char *s)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return;
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = s;
-}
-
 /* each_path: the collection an enclosing each iterates, or NULL. */
-static void request_expr(const struct expr *e, const char *each_path, struct fact_request *req)
+static void request_expr(const struct expr *e, const char *each_path, struct collect_request *req)
 {
 	if (!e)
 		return;
 	switch (e->kind) {
 	case EX_LEAF:
 		if (e->subj == SUBJ_FILE)
-			push_unique(&req->files, &req->nfiles, e->subject);
+			collect_request_add(&req->files, &req->nfiles, e->subject);
 		else if (e->subj == SUBJ_FILE_FACT && !strcmp(e->subject, "@") && each_path)
 			/* The paths are the elements of the collection itself. */
-			push_unique(&req->file_facts, &req->nfile_facts, each_path);
+			collect_request_add(&req->file_facts, &req->nfile_facts, each_path);
 		else if (e->subj == SUBJ_FILE_FACT)
-			push_unique(&req->file_facts, &req->nfile_facts, e->subject);
+			collect_request_add(&req->file_facts, &req->nfile_facts, e->subject);
 		else if (e->subj == SUBJ_FILES_UNDER)
-			push_unique(&req->dirs, &req->ndirs, e->subject);
-		if (e->subj == SUBJ_FACT || e->subj == SUBJ_FILE_FACT || e->subj == SUBJ_AUDIT_PATH_FACT) {
-			const char *p = strncmp(e->subject, "$.", 2) ? e->subject : e->subject + 2;
-			if (!strncmp(p, "docker.api", 10))
-				req->want_api = 1;
-			if (!strncmp(p, "kubernetes", 10))
-				req->want_kubernetes = 1;
-		}
+			collect_request_add(&req->dirs, &req->ndirs, e->subject);
+		if (e->subj == SUBJ_FACT || e->subj == SUBJ_FILE_FACT || e->subj == SUBJ_AUDIT_PATH_FACT)
+			collect_request_add(&req->facts, &req->nfacts, e->subject);
 		break;
 	case EX_EACH:
-		if (!strncmp(e->each, "docker.api", 10) || !strncmp(e->each, "$.docker.api", 12))
-			req->want_api = 1;
-		if (!strncmp(e->each, "kubernetes", 10) || !strncmp(e->each, "$.kubernetes", 12))
-			req->want_kubernetes = 1;
+		collect_request_add(&req->facts, &req->nfacts, e->each);
 		request_expr(e->where, e->each, req);
 		request_expr(e->test, e->each, req);
 		break;
@@ -1319,23 +1302,11 @@ static void request_expr(const struct expr *e, const char *each_path, struct fac
 	}
 }
 
-void engine_request(const struct check *const *checks, size_t n, struct fact_request *req)
+void engine_request(const struct check *const *checks, size_t n, struct collect_request *req)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *r = checks[i]->rule;
-		if (r->target == TARGET_CONTAINER || r->target == TARGET_IMAGE)
-			req->want_api = 1;
-		if (r->target == TARGET_KUBELET || r->target == TARGET_PROXY)
-			req->want_kubernetes = 1;
 		request_expr(r->applies, NULL, req);
 		request_expr(r->test, NULL, req);
 	}
-}
-
-void engine_request_release(struct fact_request *req)
-{
-	free(req->files);
-	free(req->file_facts);
-	free(req->dirs);
-	memset(req, 0, sizeof(*req));
 }

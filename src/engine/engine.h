@@ -15,14 +15,13 @@
 /* Evaluate c over facts into out (which the caller releases). */
 void engine_eval_check(const struct check *c, json_t *facts, struct check_result *out);
 
-#include "facts/facts.h"
+#include "collect/collect.h"
 
 /*
- * Add to req the files, directories and fact-held paths that the rules of
- * checks[0..n) name, so that they are collected.  The strings are borrowed
- * from the definitions; free the arrays with engine_request_release.
+ * Add to req the facts, files, directories and fact-held paths that the
+ * rules of checks[0..n) read, so that they are collected.  The strings are
+ * borrowed from the definitions; free req with collect_request_release.
  */
-void engine_request(const struct check *const *checks, size_t n, struct fact_request *req);
-void engine_request_release(struct fact_request *req);
+void engine_request(const struct check *const *checks, size_t n, struct collect_request *req);
 
 #endif

@@ -1,32 +1,20 @@
 /*
- * facts: collect the facts document once, or load it from a snapshot.
+ * facts: the facts document (docs/FACTS.md): get, set, load, dump.
  *
- * The document layout is docs/FACTS.md.  facts_collect runs every
- * collector over the audited root; paths that the loaded definitions name
- * (struct fact_request) are stat'ed after the configuration collectors ran,
- * so that paths taken from the configuration (a TLS key, a unit file) can
- * be requested too.
+ * The document is one jansson tree that collect/ fills and engine/ reads.
+ * This module calls nobody: it knows the document's shape, not who writes
+ * it.
  */
 #ifndef BOXAUDIT_FACTS_H
 #define BOXAUDIT_FACTS_H
 
 #include <jansson.h>
-#include "collect/collect.h"
 
-/* Files and directories the definitions ask for; owned by the caller. */
-struct fact_request {
-	const char **files;	/* literal absolute paths */
-	size_t nfiles;
-	const char **file_facts;	/* fact paths whose value is a file path */
-	size_t nfile_facts;
-	const char **dirs;	/* directories to walk recursively */
-	size_t ndirs;
-	int want_docker, want_api, want_kubernetes;
-};
-
-/* Collect into a new document; returns NULL with *err on a fatal error. */
-json_t *facts_collect(struct rootfs *root, const struct collect_opts *opts,
-		      const struct fact_request *req, char **err);
+/* Set obj[key] = {"error": msg} (msg formatted), stealing nothing. */
+void facts_set_error(json_t *obj, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A value with its origin: {"value": v, "source": src}; steals v. */
+json_t *fact_value(json_t *v, const char *src);
 
 /* Load a snapshot written by facts_dump; NULL with *err (file:line:col). */
 json_t *facts_load(const char *path, char **err);

@@ -1,0 +1,237 @@
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include "collect/collect.h"
+#include "collect/containers.h"
+#include "collect/docker.h"
+#include "collect/files.h"
+#include "collect/host.h"
+#include "collect/kube.h"
+#include "collect/users.h"
+#include "facts/facts.h"
+#include "base/jstr.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+static void set_meta(json_t *facts, struct rootfs *root, int live)
+{
+	json_t *meta = json_object();
+	struct buf b;
+	buf_init(&b, 4096);
+	char *hostname = NULL;
+	if (rootfs_read(root, "/etc/hostname", 4096, &b, NULL) == 0) {
+		b.data[strcspn(b.data, "\r\n")] = '\0';
+		if (b.data[0])
+			hostname = xstrdup(b.data);
+	}
+	buf_release(&b);
+	if (live || !hostname) {
+		struct utsname u;
+		if (live && uname(&u) == 0) {
+			free(hostname);
+			hostname = xstrdup(u.nodename);
+		}
+	}
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(meta, "root", jstr(root->dir));
+	json_object_set_new(meta, "hostname", jstr(hostname));
+	json_object_set_new(meta, "collected_at", json_string(when));
+	json_object_set_new(meta, "boxaudit_version", json_string(PACKAGE_VERSION));
+	json_object_set_new(meta, "live", json_boolean(live));
+	json_object_set_new(facts, "meta", meta);
+	free(hostname);
+}
+
+/* Paths held by facts (a TLS key named in daemon.json, a unit file). */
+static void add_fact_paths(json_t *facts, const struct collect_request *req,
+			   const char ***paths, size_t *n, size_t *alloc)
+{
+	for (size_t i = 0; i < req->nfile_facts; i++) {
+		json_t *v = facts_get(facts, req->file_facts[i], NULL);
+		if (json_is_object(v) && json_object_get(v, "value"))
+			v = json_object_get(v, "value");
+		/* One path, or a list of them (a unit and its drop-ins). */
+		size_t k, count = json_is_array(v) ? json_array_size(v) : 1;
+		for (k = 0; k < count; k++) {
+			const char *p = json_string_value(json_is_array(v) ? json_array_get(v, k) : v);
+			if (p && p[0] == '/') {
+				ALLOC_GROW(*paths, *n + 1, *alloc);
+				(*paths)[(*n)++] = p;
+			}
+		}
+	}
+}
+
+/* Every path rootfs refused, whichever collector asked, once each. */
+static void add_refusals(json_t *facts, const struct rootfs *root)
+{
+	json_t *list = json_object_get(facts, "refused");
+	if (!root->refused || !json_is_array(list))
+		return;
+	for (size_t i = 0; i < root->refused->n; i++) {
+		const struct rootfs_refusal *f = &root->refused->v[i];
+		size_t k;
+		json_t *e;
+		int dup = 0;
+		json_array_foreach(list, k, e) {
+			const char *p = json_string_value(json_object_get(e, "path"));
+			if (p && !strcmp(p, f->path))
+				dup = 1;
+		}
+		if (!dup)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "path", f->path,
+							      "reason", f->reason));
+	}
+}
+
+/*
+ * The collectors, in the order they run: configuration first, since the
+ * paths that files and mounts need come from it.
+ */
+static const char *const docker_api_prefixes[] = { "docker.api", NULL };
+static const char *const kubernetes_prefixes[] = { "kubernetes", NULL };
+
+static const struct collector {
+	const char *name;
+	const char *const *prefixes;	/* NULL: always runs */
+	int (*fn)(struct collect_ctx *ctx);
+} collectors[] = {
+	{ "docker", NULL, collect_docker },
+	{ "docker-api", docker_api_prefixes, collect_api },
+	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
+	{ "mounts", NULL, collect_mounts },
+	{ "audit", NULL, collect_audit },
+};
+
+/* Does a rule read a fact under prefix ("docker.api" serves "docker.api.containers")? */
+static int requested(const struct collect_request *req, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (size_t i = 0; i < req->nfacts; i++) {
+		const char *p = req->facts[i];
+		if (!strncmp(p, "$.", 2))
+			p += 2;
+		if (!strncmp(p, prefix, n))
+			return 1;
+	}
+	return 0;
+}
+
+static int wanted(const struct collector *c, const struct collect_request *req)
+{
+	if (!c->prefixes)
+		return 1;
+	for (const char *const *p = c->prefixes; *p; p++)
+		if (requested(req, *p))
+			return 1;
+	return 0;
+}
+
+json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
+		    const struct collect_request *req, char **err)
+{
+	json_t *facts = json_object();
+	char *real = realpath(root->dir, NULL);
+	int live = real && !strcmp(real, "/");
+	free(real);
+	struct collect_ctx ctx = { .root = root, .live = live, .opts = opts, .facts = facts };
+
+	json_object_set_new(facts, "schema", json_string("boxaudit-facts/1"));
+	set_meta(facts, root, live);
+	json_object_set_new(facts, "refused", json_array());
+	json_object_set_new(facts, "files", json_object());
+	json_object_set_new(facts, "dirs", json_object());
+
+	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
+		if (wanted(&collectors[i], req))
+			collectors[i].fn(&ctx);
+
+	struct users users;
+	users_load(&users, root);
+	const char **paths = NULL;
+	size_t n = 0, alloc = 0;
+	for (size_t i = 0; i < req->nfiles; i++) {
+		ALLOC_GROW(paths, n + 1, alloc);
+		paths[n++] = req->files[i];
+	}
+	add_fact_paths(facts, req, &paths, &n, &alloc);
+	collect_files(&ctx, &users, paths, n);
+	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
+	collect_derive(facts);
+	add_refusals(facts, root);
+	free(paths);
+	users_release(&users);
+	(void)err;
+	return facts;
+}
+
+void collect_request_add(const char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+void collect_request_release(struct collect_request *req)
+{
+	free(req->files);
+	free(req->file_facts);
+	free(req->dirs);
+	free(req->facts);
+	memset(req, 0, sizeof(*req));
+}
+
+/*
+ * Facts derived from others, for rules that cannot compute them: which
+ * container ulimits differ from the daemon's --default-ulimit (Docker
+ * copies the default into HostConfig.Ulimits, so a plain container would
+ * look like an override).
+ */
+static void derive_ulimit_overrides(json_t *facts)
+{
+	json_t *cs = facts_get(facts, "docker.api.containers", NULL);
+	const char *err = NULL;
+	json_t *defaults = facts_get(facts, "docker.daemon.settings[\"default-ulimits\"]", &err);
+	if (json_is_object(defaults) && json_object_get(defaults, "value"))
+		defaults = json_object_get(defaults, "value");
+	size_t i;
+	json_t *c;
+	json_array_foreach(cs, i, c) {
+		json_t *ul = facts_get(c, "HostConfig.Ulimits", NULL);
+		if (!json_is_object(c) || json_object_get(c, "error"))
+			continue;
+		if (err && json_array_size(ul)) {
+			json_object_set_new(c, "_ulimit_overrides",
+					    json_pack("{s:s}", "error", err));
+			continue;
+		}
+		json_t *over = json_array();
+		size_t k;
+		json_t *u;
+		json_array_foreach(ul, k, u) {
+			const char *name = json_string_value(json_object_get(u, "Name"));
+			const char *d = name ? json_string_value(json_object_get(defaults, name)) : NULL;
+			char *have = xasprintf("%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
+					       json_integer_value(json_object_get(u, "Soft")),
+					       json_integer_value(json_object_get(u, "Hard")));
+			if (!d || strcmp(d, have))
+				json_array_append(over, u);
+			free(have);
+		}
+		json_object_set_new(c, "_ulimit_overrides", over);
+	}
+}
+
+
+void collect_derive(json_t *facts)
+{
+	derive_ulimit_overrides(facts);
+}
