@@ -1,15 +1,15 @@
 #!/bin/sh
 # Every check boxaudit evaluates mechanically has at least one case that
 # expects PASS and one that expects FAIL, among the data-driven cases
-# (tests/cases/*/expect) for the newest benchmark of each platform.  TAP.
+# (tests/cases/AREA/CASE/expect) for the newest benchmark of each platform.  TAP.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${BOXAUDIT:-$top/boxaudit}
 work=$(mktemp -d /tmp/boxaudit-coverage.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 # "BENCH ID STATUS" for every expectation line of every case.
-for c in "$top"/tests/cases/*/; do
-	[ -f "$c/expect" ] || continue
+find "$top/tests/cases" -name expect -type f | while read -r e; do
+	c=$(dirname "$e")
 	bench=$(sed -n 's/.*--benchmark[= ]\([^ ]*\).*/\1/p' "$c/args" 2>/dev/null)
 	[ -n "$bench" ] || bench=auto
 	awk -v b="$bench" '/^[0-9][0-9.]* (PASS|FAIL)$/ {print b, $1, $2}' "$c/expect"

@@ -15,8 +15,8 @@ cp "$last" "$work/site/site.yaml"
 n=0
 n=$((n + 1))
 if "$bin" validate "$work/site/rules.yaml" "$work/site/site.yaml" >/dev/null 2>&1; then echo "ok $n - the worked example validates"; else echo "not ok $n - the worked example validates"; fi
-cp -a "$top/tests/cases/docker-hardened/root" "$work/root"
-(cd "$work/root" && sh -e "$top/tests/cases/docker-hardened/setup") >/dev/null 2>&1
+cp -a "$top/tests/cases/docker/docker-hardened/root" "$work/root"
+(cd "$work/root" && sh -e "$top/tests/cases/docker/docker-hardened/setup") >/dev/null 2>&1
 "$bin" --add-checks "$work/site" --benchmark site-docker --root "$work/root" --no-api --format json > "$work/out.json" 2>/dev/null
 n=$((n + 1))
 got=$(jq -r '[.checks[] | .id + "=" + .status] | join(" ")' "$work/out.json" 2>/dev/null)

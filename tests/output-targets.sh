@@ -9,8 +9,8 @@ work=$(mktemp -d /tmp/boxaudit-outputs.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 n=0
 t() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
-facts="$top/tests/cases/engine-ops/facts.json"
-run() { "$bin" --facts "$facts" --checks-dir "$top/tests/cases/engine-ops/checks" --benchmark ops "$@" >/dev/null 2>"$work/err"; }
+facts="$top/tests/cases/defs/engine-ops/facts.json"
+run() { "$bin" --facts "$facts" --checks-dir "$top/tests/cases/defs/engine-ops/checks" --benchmark ops "$@" >/dev/null 2>"$work/err"; }
 
 if [ "$(id -u)" = 0 ] && mknod "$work/null" c 1 3 2>/dev/null; then
 	run -o "json:$work/null"; rc=$?

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Data-driven check cases: every directory under tests/cases/ (or the ones
-# given as arguments) holds a case.  See tests/cases/README.md.
+# Data-driven check cases: every directory under tests/cases/AREA/ with an
+# expect file (or the ones given as arguments) holds a case.  See
+# tests/cases/README.md.
 # Prints TAP: one test per expectation line.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -9,16 +10,16 @@ command -v jq >/dev/null 2>&1 || { echo "1..0 # SKIP jq is not installed"; exit 
 work=$(mktemp -d /tmp/boxaudit-cases.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-if [ $# -gt 0 ]; then cases="$*"; else cases=$(find "$top/tests/cases" -mindepth 1 -maxdepth 1 -type d | sort); fi
+if [ $# -gt 0 ]; then cases="$*"; else cases=$(find "$top/tests/cases" -name expect -type f | sed 's|/expect$||' | sort); fi
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
 
 for c in $cases; do
 	c=$(cd "$c" && pwd)
-	name=$(basename "$c")
+	name=$(basename "$(dirname "$c")")/$(basename "$c")
 	[ -f "$c/expect" ] || continue
-	d="$work/$name"
+	d="$work/$(basename "$c")"
 	mkdir -p "$d"
 	args=""
 	[ -f "$c/args" ] && args=$(cat "$c/args")

@@ -27,7 +27,7 @@ PY
 	then echo "ok $n - $2"; else echo "not ok $n - $2"; sed 's/^/# /' "$work/val.txt"; fi
 }
 for c in docker-hardened docker-insecure daemon-json-malformed; do
-	cp -a "$top/tests/cases/$c" "$work/$c"
+	cp -a "$top/tests/cases/docker/$c" "$work/$c"
 	if [ -f "$work/$c/setup" ]; then (cd "$work/$c/root" && sh -e "$work/$c/setup") >/dev/null 2>&1; fi
 	"$bin" --root "$work/$c/root" --no-api --benchmark cis-docker-1.8.0 --format json > "$work/$c.json" 2>/dev/null
 	check "$work/$c.json" "report of $c matches the schema"

@@ -23,7 +23,7 @@ change:
 remove: ["6.1", "6.2"]
 Y
 t 0 "a site benchmark extending a built-in one is valid" "$work/site.yaml"
-t 2 "a broken rule library is rejected" "$top/tests/cases/defs-bad-regex/checks/rules.yaml"
+t 2 "a broken rule library is rejected" "$top/tests/cases/defs/defs-bad-regex/checks/rules.yaml"
 n=$((n + 1))
 if grep -q "rules.yaml:6:39: invalid regex" "$work/out"; then echo "ok $n - the error names file, line and column"; else echo "not ok $n - the error names file, line and column"; sed 's/^/# /' "$work/out"; fi
 t 2 "a missing file is an error" "$work/nope.yaml"

@@ -97,68 +97,6 @@ static int wanted(const struct audit_opts *o, const struct check *c)
 	return 1;
 }
 
-/* Compare "1.10" and "1.8.0" as version numbers. */
-static int version_cmp(const char *a, const char *b)
-{
-	return check_id_cmp(a, b);
-}
-
-static struct benchmark *newest(const struct defs *d, const char *platform)
-{
-	struct benchmark *best = NULL;
-	for (size_t i = 0; i < d->nbenches; i++) {
-		struct benchmark *b = d->benches[i];
-		if (strcmp(b->platform, platform))
-			continue;
-		if (!best || version_cmp(b->version, best->version) > 0)
-			best = b;
-	}
-	return best;
-}
-
-static int docker_present(json_t *facts)
-{
-	json_t *daemon = facts_get(facts, "docker.daemon", NULL);
-	if (json_is_true(json_object_get(daemon, "running")))
-		return 1;
-	if (json_is_true(json_object_get(json_object_get(daemon, "config_file"), "exists")))
-		return 1;
-	return json_is_true(facts_get(facts, "docker.systemd[\"docker.service\"].exists", NULL));
-}
-
-static int kubelet_present(json_t *facts)
-{
-	json_t *k = facts_get(facts, "kubernetes.kubelet", NULL);
-	return json_is_true(json_object_get(k, "running")) || json_is_true(json_object_get(k, "present"));
-}
-
-/* The kubelet minor version ("1.31.2" -> 31), or -1. */
-static int kubelet_minor(json_t *facts)
-{
-	json_t *v = facts_get(facts, "kubernetes.kubelet.version", NULL);
-	if (json_is_object(v))
-		v = json_object_get(v, "value");
-	const char *s = json_string_value(v);
-	if (!s)
-		return -1;
-	if (*s == 'v')
-		s++;
-	if (strncmp(s, "1.", 2))
-		return -1;
-	return atoi(s + 2);
-}
-
-/*
- * CIS Kubernetes versions by the kubelet minor they cover (kube-bench's
- * version_mapping): 1.28-1.31 -> cis-1.10, 1.29-1.32 -> 1.11, 1.32+ -> 1.12.
- */
-static struct benchmark *kube_for_version(const struct defs *d, int minor)
-{
-	const char *id = minor >= 32 ? "cis-kubernetes-1.12" : minor >= 29 ? "cis-kubernetes-1.11" :
-			 minor >= 0 ? "cis-kubernetes-1.10" : NULL;
-	return id ? defs_benchmark(d, id) : NULL;
-}
-
 static int select_benchmarks(const struct audit_opts *o, const struct defs *d, json_t *facts,
 			     struct benchmark ***out, size_t *n, json_t *notes)
 {
@@ -180,31 +118,7 @@ static int select_benchmarks(const struct audit_opts *o, const struct defs *d, j
 		free(copy);
 		return rc;
 	}
-	int docker = docker_present(facts), kube = kubelet_present(facts);
-	if (docker || !kube) {
-		struct benchmark *b = newest(d, "docker");
-		if (b) {
-			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-			(*out)[(*n)++] = b;
-			json_array_append_new(notes, docker ?
-				json_sprintf("benchmark %s selected: Docker is present (the newest CIS Docker benchmark)", b->id) :
-				json_sprintf("no Docker daemon, configuration or kubelet was found; auditing against %s", b->id));
-		}
-	}
-	if (kube) {
-		int minor = kubelet_minor(facts);
-		struct benchmark *b = kube_for_version(d, minor);
-		if (b) {
-			json_array_append_new(notes, json_sprintf("benchmark %s selected for kubelet 1.%d", b->id, minor));
-		} else if ((b = newest(d, "kubernetes"))) {
-			json_array_append_new(notes, json_sprintf("the kubelet version could not be determined; using the newest benchmark, %s", b->id));
-		}
-		if (b) {
-			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-			(*out)[(*n)++] = b;
-		}
-	}
-	if (!*n) {
+	if (engine_select(d, facts, out, n, notes) < 0) {
 		fprintf(stderr, "boxaudit: no benchmark is loaded\n");
 		return -1;
 	}
@@ -371,7 +285,11 @@ int audit_run(const struct audit_opts *o)
 		if (rootfs_open(&root, o->root, &err) == 0) {
 			struct collect_request req = {0};
 			engine_request((const struct check *const *)want, nwant, &req);
-			facts = collect_run(&root, &o->collect, &req, &err);
+			if (!o->benchmarks)
+				engine_request_platforms(&d, &req);
+			struct collect_opts copts = o->collect;
+			copts.defs = &d;
+			facts = collect_run(&root, &copts, &req, &err);
 			collect_request_release(&req);
 			rootfs_close(&root);
 		}

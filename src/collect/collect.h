@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "collect/rootfs.h"
+#include "defs/defs.h"
 #include "facts/facts.h"
 
 struct collect_opts {
@@ -30,6 +31,7 @@ struct collect_opts {
 	int running_only;		/* audit only running containers */
 	int scan_image_fs;		/* 4.8: export images and scan for setuid files */
 	int no_api;			/* do not contact the Engine API */
+	const struct defs *defs;	/* component schemas (the kubelet's fields) */
 };
 
 struct collect_ctx {

@@ -4,8 +4,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "collect/kube.h"
+#include "defs/defs.h"
 #include "parse/redact.h"
 #include "parse/kubelet.h"
+#include "parse/kubeyaml.h"
 #include "parse/pflag.h"
 #include "collect/proc.h"
 #include "collect/systemd.h"
@@ -255,7 +257,8 @@ static int is_kubelet(const struct proc_info *p)
 	return strcmp(b, "hyperkube") == 0 && p->argc > 1 && strcmp(p->argv[1], "kubelet") == 0;
 }
 
-static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
+static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
+			       const struct kube_schema *schema)
 {
 	static const char *const names[] = {"kubelet", "hyperkube", NULL};
 	struct proc_info *procs = NULL;
@@ -393,7 +396,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files)
 	json_object_set_new(o, "config_dir", path_or_null(dir_path));
 
 	/* config.path is the resolved path: sources name it */
-	json_t *eff = kubelet_effective(&a, a.config ? &config : NULL, dropins, npaths);
+	json_t *eff = kubelet_effective(schema, &a, a.config ? &config : NULL, dropins, npaths);
 	const char *key;
 	json_t *v;
 	json_object_foreach(eff, key, v) {
@@ -454,7 +457,14 @@ int collect_kubernetes(struct collect_ctx *ctx)
 {
 	json_t *k = json_object();
 	json_t *proxy = collect_proxy(ctx->root);
-	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"));
+	/* What the kubelet's effective configuration tracks is data. */
+	static const struct kube_schema none;
+	const struct component *c = defs_component(ctx->opts->defs, "kubelet");
+	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"), c ? &c->schema : &none);
+	if (!c)
+		json_array_append_new(json_object_get(kubelet, "errors"),
+				      json_string("no definition of the kubelet's configuration is loaded "
+						  "(checks/kubernetes/components/kubelet.yaml)"));
 	json_object_set_new(k, "kubelet", kubelet);
 	json_object_set_new(k, "proxy", proxy);
 	json_object_set_new(ctx->facts, "kubernetes", k);

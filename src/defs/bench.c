@@ -102,8 +102,9 @@ int bench_parse(struct loader *l, yaml_node_t *rootn)
 		"benchmark", "sections", "checks", "renumber", "add", "change", "remove", NULL
 	};
 	static const char *const head_keys[] = {
-		"id", "title", "version", "platform", "rules", "extends", NULL
+		"id", "title", "version", "platform", "rules", "extends", "selects", NULL
 	};
+	static const char *const selects_keys[] = { "from", NULL };
 	int rc = loader_check_keys(l, rootn, "benchmark file", top_keys);
 	yaml_node_t *head = loader_map_get(l, rootn, "benchmark");
 	if (loader_check_keys(l, head, "benchmark", head_keys) < 0)
@@ -127,8 +128,10 @@ int bench_parse(struct loader *l, yaml_node_t *rootn)
 	free(rules_file);
 	if (!b->extends && !b->platform)
 		rc = loader_error(l, head, "missing required key 'platform'");
-	if (b->platform && strcmp(b->platform, "docker") && strcmp(b->platform, "kubernetes"))
-		rc = loader_error(l, loader_map_get(l, head, "platform"), "'platform' is docker or kubernetes");
+	yaml_node_t *sel = loader_map_get(l, head, "selects");
+	if (sel && (loader_check_keys(l, sel, "selects", selects_keys) < 0 ||
+		    loader_get_str(l, sel, "from", 1, &b->selects_from) < 0))
+		rc = -1;
 	yaml_node_t *checks = loader_map_get(l, rootn, "checks");
 	if (!checks && !b->extends)
 		rc = loader_error(l, rootn, "a benchmark needs 'checks' (or 'extends')");
@@ -188,6 +191,7 @@ int bench_parse(struct loader *l, yaml_node_t *rootn)
 		free(b->version);
 		free(b->platform);
 		free(b->extends);
+		free(b->selects_from);
 		json_decref(b->raw);
 		json_decref(b->sections);
 		free(b);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "parse/kubelet.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -91,6 +92,7 @@ struct check {
 
 struct benchmark {
 	char *id, *title, *version, *platform, *extends;
+	char *selects_from;	/* lowest component version it is chosen for ("1.29"), or NULL */
 	json_t *sections;	/* {"1": "Host Configuration", ...} */
 	struct check *checks;
 	size_t nchecks, alloc;
@@ -100,7 +102,37 @@ struct benchmark {
 	int resolving, resolved;
 };
 
+/*
+ * A platform (checks/<platform>/platform.yaml): detect holds when the
+ * platform is present on the audited host; among its benchmarks, the
+ * version is picked by the version fact (the benchmarks' "selects"),
+ * else the newest.  fallback: when no platform is detected, the newest
+ * benchmark of the platform with a fallback is audited, with that note.
+ */
+struct platform {
+	char *name, *title;
+	struct expr *detect;	/* NULL: never detected, only chosen with --benchmark */
+	char *selected;		/* note when detected ("Docker is present ...") */
+	char *fallback;		/* note when nothing was detected, or NULL */
+	char *version_fact;	/* fact holding the component version, or NULL */
+	char *version_of;	/* the component it is the version of ("kubelet") */
+	const char *file;
+	int line;
+};
+
+/* A Kubernetes component's configuration schema (checks/kubernetes/components/). */
+struct component {
+	char *name, *title;
+	struct kube_schema schema;
+	const char *file;
+	int line;
+};
+
 struct defs {
+	struct platform **platforms;
+	size_t nplatforms, platforms_alloc;
+	struct component **components;
+	size_t ncomponents, components_alloc;
 	struct rule **rules;
 	size_t nrules, rules_alloc;
 	struct benchmark **benches;
@@ -127,6 +159,8 @@ void defs_release(struct defs *d);
 
 const struct rule *defs_rule(const struct defs *d, const char *key);
 struct benchmark *defs_benchmark(const struct defs *d, const char *id);
+const struct platform *defs_platform(const struct defs *d, const char *name);
+const struct component *defs_component(const struct defs *d, const char *name);
 
 /* "1.1.10" sorts after "1.1.9". */
 int check_id_cmp(const char *a, const char *b);

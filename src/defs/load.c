@@ -77,15 +77,19 @@ static int load_text(struct loader *lp, size_t before, const char *text, size_t 
 	if (!rootn) {
 		defs_add_error(d, xasprintf("%s: empty file", path));
 	} else if (rootn->type != YAML_MAPPING_NODE) {
-		loader_error(&l, rootn, "expected a mapping with 'rules' or 'benchmark'");
+		loader_error(&l, rootn, "expected a mapping with 'rules', 'benchmark', 'platform' or 'component'");
 	} else if (loader_map_get(&l, rootn, "rules")) {
 		static const char *const keys[] = { "rules", NULL };
 		if (loader_check_keys(&l, rootn, "rule library", keys) == 0)
 			rules_parse_library(&l, loader_map_get(&l, rootn, "rules"));
 	} else if (loader_map_get(&l, rootn, "benchmark")) {
 		bench_parse(&l, rootn);
+	} else if (loader_map_get(&l, rootn, "platform")) {
+		platform_parse(&l, rootn);
+	} else if (loader_map_get(&l, rootn, "component")) {
+		component_parse(&l, rootn);
 	} else {
-		loader_error(&l, rootn, "expected a mapping with 'rules' or 'benchmark'");
+		loader_error(&l, rootn, "expected a mapping with 'rules', 'benchmark', 'platform' or 'component'");
 	}
 	yaml_document_delete(&l.doc);
 	return d->nerrors > before ? -1 : 0;
@@ -147,6 +151,12 @@ int defs_load_dir(struct defs *d, const char *dir)
 
 void defs_release(struct defs *d)
 {
+	for (size_t i = 0; i < d->nplatforms; i++)
+		platform_free(d->platforms[i]);
+	free(d->platforms);
+	for (size_t i = 0; i < d->ncomponents; i++)
+		component_free(d->components[i]);
+	free(d->components);
 	for (size_t i = 0; i < d->nrules; i++)
 		rule_free(d->rules[i]);
 	free(d->rules);
@@ -160,6 +170,7 @@ void defs_release(struct defs *d)
 		free(b->version);
 		free(b->platform);
 		free(b->extends);
+		free(b->selects_from);
 		json_decref(b->sections);
 		json_decref(b->raw);
 		free(b);

@@ -52,6 +52,12 @@ void rule_free(struct rule *r);
 /* bench.c */
 int bench_parse(struct loader *l, yaml_node_t *rootn);
 
+/* platform.c, component.c */
+int platform_parse(struct loader *l, yaml_node_t *rootn);
+void platform_free(struct platform *p);
+int component_parse(struct loader *l, yaml_node_t *rootn);
+void component_free(struct component *c);
+
 /* resolve.c */
 void check_release(struct check *c);
 

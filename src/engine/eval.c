@@ -181,3 +181,12 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 	if (!out->reason)
 		out->reason = xstrdup(out->status == ST_PASS ? "" : status_name(out->status));
 }
+
+enum status engine_eval_expr(const struct expr *e, json_t *facts)
+{
+	struct trace t = {0};
+	struct ev ev = { .facts = facts, .label = "host", .trace = &t };
+	enum status s = expr_eval(e, &ev);
+	trace_release(&t);
+	return s;
+}

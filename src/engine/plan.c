@@ -42,3 +42,12 @@ void engine_request(const struct check *const *checks, size_t n, struct collect_
 		request_expr(r->test, NULL, req);
 	}
 }
+
+void engine_request_platforms(const struct defs *d, struct collect_request *req)
+{
+	for (size_t i = 0; i < d->nplatforms; i++) {
+		request_expr(d->platforms[i]->detect, NULL, req);
+		if (d->platforms[i]->version_fact)
+			collect_request_add(&req->facts, &req->nfacts, d->platforms[i]->version_fact);
+	}
+}

@@ -1,14 +1,19 @@
 /*
  * kubelet: compute the kubelet's effective configuration the way the
  * kubelet does (cmd/kubelet/app/server.go), with the origin of each value.
- * Pure: it reads no files; the caller (collect_kube.c) supplies the
+ * Pure: it reads no files; the caller (collect/kube.c) supplies the
  * command line and the contents of --config and the --config-dir files.
- * docs/KUBELET.md has the precedence rules and their sources.
+ * docs/KUBERNETES.md has the precedence rules and their sources.
+ *
+ * Which configuration fields are tracked, their flags and their defaults
+ * are data (checks/kubernetes/components/kubelet.yaml, loaded by defs/
+ * into a struct kube_schema); the kubelet's flag grammar is
+ * kubelet_flags.c's table.
  *
  *	struct kubelet_args a;
  *	kubelet_args_parse(argv, &a);	  argv as in /proc/PID/cmdline
  *	... read a.config and the *.conf files under a.config_dir ...
- *	json_t *eff = kubelet_effective(&a, &config, dropins, n);
+ *	json_t *eff = kubelet_effective(schema, &a, &config, dropins, n);
  *	kubelet_args_release(&a);
  */
 #ifndef BOXAUDIT_KUBELET_H
@@ -26,6 +31,43 @@ struct kube_file {
 	const char *error;	/* when text is NULL */
 };
 
+enum kube_type { KT_BOOL, KT_INT, KT_STRING, KT_PATH, KT_DURATION, KT_LIST, KT_MAP_BOOL };
+
+/* "bool", "int", "string", "path", "duration", "list", "map-bool": 0, or -1. */
+int kube_type_parse(const char *s, enum kube_type *out);
+
+/*
+ * A configuration field, its flag, and its defaults (JSON values) without
+ * and with --config.  zero_defaults: the config-mode defaulting also
+ * replaces a zero value (a non-pointer field).
+ */
+struct kube_field {
+	char *path, *flag;
+	enum kube_type type;
+	json_t *flag_default, *config_default;
+	int zero_defaults;
+};
+
+/* A flag that is not a configuration field, and its default (NULL: none). */
+struct kube_flag_setting {
+	char *flag, *def;
+};
+
+struct kube_gate {
+	char *name;
+	int def;
+};
+
+/* What a component's effective configuration tracks; owned by the defs. */
+struct kube_schema {
+	struct kube_field *fields;
+	size_t nfields;
+	struct kube_flag_setting *flags;
+	size_t nflags;
+	struct kube_gate *gates;
+	size_t ngates;
+};
+
 struct kubelet_args {
 	struct pflag_result pf;
 	const char *config;	/* last --config, borrowed from pf; NULL if not given */
@@ -41,6 +83,11 @@ struct kubelet_args {
 int kubelet_args_parse(const json_t *argv, struct kubelet_args *a);
 void kubelet_args_release(struct kubelet_args *a);
 
+/* The kubelet's definition of flag name, or NULL (kubelet_flags.c). */
+const struct pflag_def *kubelet_flag(const char *name);
+/* The last raw value of flag name in parsed flags, or NULL. */
+const char *kubelet_last_flag(const json_t *flags, const char *name);
+
 /*
  * The effective configuration as a new JSON object:
  *   {"mode": "config" | "flag",
@@ -55,32 +102,9 @@ void kubelet_args_release(struct kubelet_args *a);
  * .conf or not: the others are listed in dropins_skipped.
  * Sources: "argv:--FLAG", "config:PATH", "dropin:PATH",
  * "default(flag-mode)", "default(config-mode)", "default(feature-gate)",
- * "default" (flag-only settings).
+ * "default" (flag-only settings).  Fields and gates are those of s.
  */
-json_t *kubelet_effective(const struct kubelet_args *a, const struct kube_file *config,
-			  const struct kube_file *dropins, size_t ndropins);
-
-/*
- * YAML (as sigs.k8s.io/yaml reads it: YAML 1.1 scalars, first document
- * only) to a new JSON value; an empty document is JSON null.  On error
- * return NULL with *err = "'NAME':LINE:COL: problem".  Aliases are
- * expanded within a bound (a "billion laughs" file is an error).
- */
-json_t *kube_yaml_to_json(const char *text, size_t len, const char *name, char **err);
-
-/*
- * The Kubernetes version embedded in a kubelet binary (len bytes of it):
- * the most frequent "v1.MINOR.PATCH" (MINOR 10-69) not preceded by a tab,
- * "@" or "/" (Go module versions in the build info and file paths), ties
- * going to the highest.  Returns a new string without the "v"
- * ("1.31.2"), or NULL when there is none.
- */
-char *kube_version_scan(const char *data, size_t len);
-
-/* RFC 7386 JSON merge patch: returns the patched target (a new reference). */
-json_t *kube_merge_patch(json_t *target, json_t *patch);
-
-/* Look up a dotted path of object keys ("authentication.x509.clientCAFile"). */
-json_t *kube_get_path(json_t *obj, const char *path);
+json_t *kubelet_effective(const struct kube_schema *s, const struct kubelet_args *a,
+			  const struct kube_file *config, const struct kube_file *dropins, size_t ndropins);
 
 #endif

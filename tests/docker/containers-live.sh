@@ -10,7 +10,7 @@
 # --exclude-container filters are asserted finding by finding.
 #
 # DK_SNAPSHOT=DIR also writes the trimmed facts snapshots used by the offline
-# cases tests/cases/containers-good and tests/cases/containers-bad.
+# cases tests/cases/docker/containers-good and tests/cases/docker/containers-bad.
 . "$(dirname "$0")/lib.sh"
 dk_setup containers-live
 here=$(cd "$(dirname "$0")" && pwd)

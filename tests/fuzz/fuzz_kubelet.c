@@ -12,8 +12,28 @@
 #include <stdio.h>
 #include "fuzz_common.h"
 #include "parse/kubelet.h"
+#include "parse/kubeyaml.h"
 #include "parse/envfile.h"
+#include "defs/defs.h"
 #include "base/banned.h"
+
+#ifndef FUZZ_SRCDIR
+#define FUZZ_SRCDIR "."
+#endif
+
+/* The kubelet's configuration schema, from checks/kubernetes/components. */
+static const struct kube_schema *schema(void)
+{
+	static struct defs d;
+	static const struct component *c;
+	if (!c) {
+		defs_init(&d);
+		if (defs_load_dir(&d, FUZZ_SRCDIR "/checks/kubernetes/components") < 0 ||
+		    defs_resolve(&d) < 0 || !(c = defs_component(&d, "kubelet")))
+			abort();
+	}
+	return &c->schema;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -58,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dropins[nd].error = NULL;
 		}
 	}
-	json_t *eff = kubelet_effective(&a, a.config ? &config : NULL, dropins, nd);
+	json_t *eff = kubelet_effective(schema(), &a, a.config ? &config : NULL, dropins, nd);
 	char *dump = json_dumps(eff, JSON_COMPACT);
 	free(dump);
 	json_decref(eff);

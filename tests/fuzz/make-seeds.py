@@ -34,9 +34,9 @@ for t in ["defs", "dockerd", "kubelet", "auditd", "systemd", "inspect", "waivers
 
 # defs: single files, each test case's checks directory as one input,
 # and each real benchmark with its rule library.
-for p in g("checks/**/*.yaml") + g("tests/cases/defs-*/checks/*.yaml") + g("tests/cases/engine-ops/**/*.yaml"):
+for p in g("checks/**/*.yaml") + g("tests/cases/defs/defs-*/checks/*.yaml") + g("tests/cases/defs/engine-ops/**/*.yaml"):
     put("defs", tag(p), rd(p))
-for c in g("tests/cases/*/checks"):
+for c in g("tests/cases/*/*/checks"):
     files = sorted(glob.glob(c + "/**/*.yaml", recursive=True), key=lambda p: ("rules" not in p, p))
     if files:
         put("defs", "case-" + tag(c), SEP.join(rd(p) for p in files))
@@ -62,7 +62,7 @@ for i, a in enumerate(argvs):
             put("dockerd", "a%02d-j%02d" % (i, j), a.encode() + b"\n" + js)
 
 # kubelet: "ARGV\nCONFIG" then the drop-ins
-for argv in g("tests/cases/kubelet-merge/*/argv"):
+for argv in g("tests/cases/kube/kubelet-merge/*/argv"):
     case = os.path.dirname(argv)
     words = json.loads(rd(argv))
     if words and words[0] in ("kubelet",):
@@ -80,7 +80,7 @@ for argv in g("tests/cases/kubelet-merge/*/argv"):
             d = case + "/root" + w.split("=", 1)[1]
             drops = [rd(p) for p in sorted(glob.glob(d + "/**/*", recursive=True)) if os.path.isfile(p)]
     put("kubelet", "case-" + os.path.basename(case), SEP.join([line + b"\n" + cfg] + drops))
-for p in g("tests/cases/kube-*/root/**/config.yaml") + g("tests/cases/kube-nodes/**/config.yaml"):
+for p in g("tests/cases/kube/kube-*/root/**/config.yaml") + g("tests/cases/kube/kube-nodes/**/config.yaml"):
     put("kubelet", "cfg-" + tag(p), b"--config=/var/lib/kubelet/config.yaml --kubeconfig=/etc/kubernetes/kubelet.conf\n" + rd(p))
 for p in g("tests/cases/**/kubelet.service.d/*.conf"):
     for line in rd(p).decode(errors="replace").splitlines():
@@ -96,16 +96,16 @@ for p in g("tests/**/*.rules") + g("tests/cases/**/audit.rules"):
     put("auditd", tag(p), rd(p))
 
 # systemd: unit, drop-in, /etc/default/docker, /etc/sysconfig/docker
-envs = [rd(p) for p in g("tests/cases/*/root/etc/default/docker") + g("tests/cases/*/root/etc/sysconfig/docker")]
+envs = [rd(p) for p in g("tests/cases/*/*/root/etc/default/docker") + g("tests/cases/*/*/root/etc/sysconfig/docker")]
 for p in g("tests/cases/**/*.service") + g("tests/cases/**/*.socket"):
     drops = [rd(d) for d in g(os.path.relpath(p, top) + ".d/*.conf")]
     put("systemd", tag(p), SEP.join([rd(p), drops[0] if drops else b"[Service]\n"] + envs[:2]))
-for p in g("tests/cases/**/*.env") + g("tests/cases/*/root/etc/default/*") + g("tests/cases/*/root/etc/sysconfig/*"):
+for p in g("tests/cases/**/*.env") + g("tests/cases/*/*/root/etc/default/*") + g("tests/cases/*/*/root/etc/sysconfig/*"):
     put("systemd", "env-" + tag(p), b"[Service]\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n"
         + SEP + b"[Service]\nEnvironment=A=1 \"B=2 3\"\n" + SEP + rd(p))
 
 # inspect: single containers, images with history, /info
-for p in g("tests/cases/containers-*/facts.json"):
+for p in g("tests/cases/docker/containers-*/facts.json"):
     api = json.loads(rd(p))["docker"]["api"]
     imgs = api.get("images") if isinstance(api.get("images"), list) else []
     for i, c in enumerate(api.get("containers") or []):
@@ -118,5 +118,5 @@ for p in g("tests/cases/containers-*/facts.json"):
 
 # host: mountinfo, passwd, group, YAML
 for p in g("tests/unit/data/host/**/mountinfo") + g("tests/unit/data/host/users/etc/*") \
-        + g("tests/cases/*/root/etc/passwd") + g("tests/cases/*/root/etc/group") + g("checks/kubernetes/cis-*.yaml"):
+        + g("tests/cases/*/*/root/etc/passwd") + g("tests/cases/*/*/root/etc/group") + g("checks/kubernetes/cis-*.yaml"):
     put("host", tag(p), rd(p))

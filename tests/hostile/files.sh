@@ -2,7 +2,7 @@
 # Hostile host tree: special files where configuration is expected, huge
 # files, symlink loops, and names and values with control characters and
 # invalid UTF-8, through every report format.  (Escaping symlinks, FIFOs and
-# NUL bytes in single files are data cases: tests/cases/hostile-*.)
+# NUL bytes in single files are data cases: tests/cases/hostile/.)
 set -u
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/hostile/lib.sh"
 h_setup files

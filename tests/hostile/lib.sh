@@ -54,10 +54,10 @@ h_cleanup() {
 # modes) with the kubeadm kubelet files beside it.
 h_base() {
 	mkdir -p "$1"
-	cp -a "$top/tests/cases/docker-insecure/root/." "$1/"
-	(cd "$1" && sh -e "$top/tests/cases/docker-insecure/setup") >/dev/null 2>&1 || return 1
-	cp -a "$top/tests/cases/kube-kubeadm/root/." "$1/"
-	(cd "$1" && sh -e "$top/tests/cases/kube-kubeadm/setup") >/dev/null 2>&1
+	cp -a "$top/tests/cases/docker/docker-insecure/root/." "$1/"
+	(cd "$1" && sh -e "$top/tests/cases/docker/docker-insecure/setup") >/dev/null 2>&1 || return 1
+	cp -a "$top/tests/cases/kube/kube-kubeadm/root/." "$1/"
+	(cd "$1" && sh -e "$top/tests/cases/kube/kube-kubeadm/setup") >/dev/null 2>&1
 }
 
 # h_audit OUT ARGS...: run boxaudit, measuring time and peak memory.

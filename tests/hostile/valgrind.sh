@@ -26,8 +26,8 @@ h_base "$D/root"
 vg "fixture root, all checks, every format" --root "$D/root" --no-api \
 	--benchmark cis-docker-1.8.0,cis-kubernetes-1.12 -v -o "html:$D/r.html" -o "junit:$D/r.xml" \
 	-o "json:$D/r.json" -o "text:$D/r.txt" --dump-facts "$D/facts.json"
-vg "facts snapshot with containers" --facts "$top/tests/cases/containers-bad/facts.json" -v --format html
-vg "kubelet drop-ins" --root "$top/tests/cases/kube-dropins/root" --no-api --benchmark cis-kubernetes-1.12 --format json
+vg "facts snapshot with containers" --facts "$top/tests/cases/docker/containers-bad/facts.json" -v --format html
+vg "kubelet drop-ins" --root "$top/tests/cases/kube/kube-dropins/root" --no-api --benchmark cis-kubernetes-1.12 --format json
 if command -v python3 >/dev/null 2>&1; then
 	python3 "$top/tests/api/fake_engine.py" --unix "$D/e.sock" --containers 12 --swarm --fail-container 3 > "$D/e.log" 2>&1 &
 	H_PIDS=$!

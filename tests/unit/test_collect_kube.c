@@ -1,5 +1,5 @@
 /*
- * collect_kubernetes over the node trees in tests/cases/kube-nodes/NODE/:
+ * collect_kubernetes over the node trees in tests/cases/kube/kube-nodes/NODE/:
  * root/ is the audited root (no /proc: the kubelet's command line comes
  * from kubelet.service), expect.json maps fact paths (facts_get syntax)
  * to expected values, and "error_contains" maps paths to a substring of
@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include "collect/kube.h"
 #include "facts/facts.h"
+#include "test_defs.h"
 
 static json_t *collect_root(const char *dir)
 {
@@ -31,7 +32,7 @@ static json_t *collect_root(const char *dir)
 	char *err = NULL;
 	if (rootfs_open(&r, dir, &err) < 0)
 		fail_msg("rootfs_open '%s': %s", dir, err);
-	struct collect_opts opts = {0};
+	struct collect_opts opts = { .defs = test_defs() };
 	json_t *facts = json_object();
 	struct collect_ctx ctx = {.root = &r, .live = 0, .opts = &opts, .facts = facts};
 	assert_int_equal(collect_kubernetes(&ctx), 0);
@@ -75,7 +76,7 @@ static void check_node(const char *nodedir, const char *name)
 
 static void test_nodes(void **state)
 {
-	assert_true(for_each_case("kube-nodes", check_node) >= 8);
+	assert_true(for_each_case("kube/kube-nodes", check_node) >= 8);
 }
 
 static int copy_file(const char *from, const char *to, mode_t mode)

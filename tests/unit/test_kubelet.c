@@ -1,5 +1,5 @@
 /*
- * Data-driven kubelet merge cases: tests/cases/kubelet-merge/CASE/ holds
+ * Data-driven kubelet merge cases: tests/cases/kube/kubelet-merge/CASE/ holds
  *   argv         the kubelet command line, a JSON array
  *   root/...     the files it names (--config, the --config-dir tree)
  *   expect.json  {"mode": .., "settings": {FIELD: {"value", "source"} |
@@ -20,6 +20,8 @@
 #include "case_dirs.h"
 #include <jansson.h>
 #include "parse/kubelet.h"
+#include "test_defs.h"
+#include "parse/kubeyaml.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -99,7 +101,7 @@ static void check_case(const char *casedir, const char *name)
 	}
 	if (a.config_dir)
 		walk(root, a.config_dir, dropins, &nd);
-	json_t *eff = kubelet_effective(&a, a.config ? &config : NULL, dropins, nd);
+	json_t *eff = kubelet_effective(test_kubelet_schema(), &a, a.config ? &config : NULL, dropins, nd);
 	char *dump = json_dumps(eff, JSON_INDENT(1) | JSON_SORT_KEYS);
 
 	const char *k;
@@ -154,7 +156,7 @@ static void check_case(const char *casedir, const char *name)
 
 static void test_cases(void **state)
 {
-	assert_true(for_each_case("kubelet-merge", check_case) >= 10);
+	assert_true(for_each_case("kube/kubelet-merge", check_case) >= 10);
 }
 
 /* YAML conversion: input, expected JSON or NULL with an error substring */

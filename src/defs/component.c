@@ -1,0 +1,191 @@
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "defs/defs.h"
+#include "defs/loader.h"
+#include "base/xalloc.h"
+#include "base/yamljson.h"
+#include "base/banned.h"
+
+/*
+ * Component files (checks/README.md "Components"): what a Kubernetes
+ * component's effective configuration tracks, with its defaults.
+ */
+
+static void schema_release(struct kube_schema *s)
+{
+	for (size_t i = 0; i < s->nfields; i++) {
+		free(s->fields[i].path);
+		free(s->fields[i].flag);
+		json_decref(s->fields[i].flag_default);
+		json_decref(s->fields[i].config_default);
+	}
+	free(s->fields);
+	for (size_t i = 0; i < s->nflags; i++) {
+		free(s->flags[i].flag);
+		free(s->flags[i].def);
+	}
+	free(s->flags);
+	for (size_t i = 0; i < s->ngates; i++)
+		free(s->gates[i].name);
+	free(s->gates);
+	memset(s, 0, sizeof(*s));
+}
+
+void component_free(struct component *c)
+{
+	if (!c)
+		return;
+	free(c->name);
+	free(c->title);
+	schema_release(&c->schema);
+	free(c);
+}
+
+/* A required value of any JSON type. */
+static int get_value(struct loader *l, yaml_node_t *m, const char *key, json_t **out)
+{
+	yaml_node_t *v = loader_map_get(l, m, key);
+	*out = NULL;
+	if (!v)
+		return loader_error(l, m, "missing required key '%s'", key);
+	return loader_get_json(l, v, out);
+}
+
+static int get_bool(struct loader *l, yaml_node_t *m, const char *key, int *out)
+{
+	yaml_node_t *v = loader_map_get(l, m, key);
+	const char *s = yamljson_scalar(v);
+	*out = 0;
+	if (!v)
+		return 0;
+	if (s && !strcmp(s, "true"))
+		*out = 1;
+	else if (!s || strcmp(s, "false"))
+		return loader_error(l, v, "'%s' is true or false", key);
+	return 0;
+}
+
+static int parse_field(struct loader *l, yaml_node_t *n, struct kube_field *f)
+{
+	static const char *const keys[] = {
+		"path", "flag", "type", "flag_default", "config_default", "zero_defaults", NULL
+	};
+	char *type = NULL;
+	int rc = loader_check_keys(l, n, "field", keys);
+	if (rc < 0)
+		return -1;
+	if (loader_get_str(l, n, "path", 1, &f->path) < 0 || loader_get_str(l, n, "flag", 1, &f->flag) < 0 ||
+	    loader_get_str(l, n, "type", 1, &type) < 0)
+		rc = -1;
+	if (type && kube_type_parse(type, &f->type) < 0)
+		rc = loader_error(l, loader_map_get(l, n, "type"),
+				  "unknown type '%s' (bool, int, string, path, duration, list, map-bool)", type);
+	free(type);
+	if (get_value(l, n, "flag_default", &f->flag_default) < 0 ||
+	    get_value(l, n, "config_default", &f->config_default) < 0 ||
+	    get_bool(l, n, "zero_defaults", &f->zero_defaults) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int parse_flag(struct loader *l, yaml_node_t *n, struct kube_flag_setting *f)
+{
+	static const char *const keys[] = { "flag", "default", NULL };
+	if (loader_check_keys(l, n, "flag", keys) < 0)
+		return -1;
+	int rc = loader_get_str(l, n, "flag", 1, &f->flag);
+	yaml_node_t *d = loader_map_get(l, n, "default");
+	const char *s = yamljson_scalar(d);
+	if (!d)
+		rc = loader_error(l, n, "missing required key 'default' (null when the component has none)");
+	else if (s && d->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		 (!strcmp(s, "null") || !strcmp(s, "~") || !*s))
+		f->def = NULL;
+	else if (s)
+		f->def = xstrdup(s);
+	else
+		rc = loader_error(l, d, "'default' must be a string or null");
+	return rc;
+}
+
+static int parse_gate(struct loader *l, yaml_node_t *n, struct kube_gate *g)
+{
+	static const char *const keys[] = { "gate", "default", NULL };
+	if (loader_check_keys(l, n, "feature gate", keys) < 0)
+		return -1;
+	int rc = loader_get_str(l, n, "gate", 1, &g->name);
+	if (!loader_map_get(l, n, "default"))
+		rc = loader_error(l, n, "missing required key 'default'");
+	else if (get_bool(l, n, "default", &g->def) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Each element of the list at key, parsed into a new array of size elements. */
+static int parse_list(struct loader *l, yaml_node_t *rootn, const char *key, size_t size,
+		      int (*one)(struct loader *, yaml_node_t *, void *), void **out, size_t *n)
+{
+	yaml_node_t *seq = loader_map_get(l, rootn, key);
+	*out = NULL;
+	*n = 0;
+	if (!seq)
+		return 0;
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return loader_error(l, seq, "'%s' must be a list", key);
+	size_t count = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	char *v = xcalloc(count + 1, size);
+	int rc = 0;
+	for (size_t i = 0; i < count; i++)
+		if (one(l, loader_node(l, seq->data.sequence.items.start[i]), v + i * size) < 0)
+			rc = -1;
+	*out = v;
+	*n = count;
+	return rc;
+}
+
+static int one_field(struct loader *l, yaml_node_t *n, void *p) { return parse_field(l, n, p); }
+static int one_flag(struct loader *l, yaml_node_t *n, void *p) { return parse_flag(l, n, p); }
+static int one_gate(struct loader *l, yaml_node_t *n, void *p) { return parse_gate(l, n, p); }
+
+int component_parse(struct loader *l, yaml_node_t *rootn)
+{
+	static const char *const top_keys[] = { "component", "fields", "flags", "feature_gates", NULL };
+	static const char *const head_keys[] = { "name", "title", NULL };
+	int rc = loader_check_keys(l, rootn, "component file", top_keys);
+	yaml_node_t *head = loader_map_get(l, rootn, "component");
+	if (loader_check_keys(l, head, "component", head_keys) < 0)
+		return -1;
+	struct component *c = xcalloc(1, sizeof(*c));
+	c->file = l->file;
+	c->line = (int)head->start_mark.line + 1;
+	if (loader_get_str(l, head, "name", 1, &c->name) < 0 || loader_get_str(l, head, "title", 0, &c->title) < 0)
+		rc = -1;
+	void *v;
+	if (parse_list(l, rootn, "fields", sizeof(struct kube_field), one_field, &v, &c->schema.nfields) < 0)
+		rc = -1;
+	c->schema.fields = v;
+	if (parse_list(l, rootn, "flags", sizeof(struct kube_flag_setting), one_flag, &v, &c->schema.nflags) < 0)
+		rc = -1;
+	c->schema.flags = v;
+	if (parse_list(l, rootn, "feature_gates", sizeof(struct kube_gate), one_gate, &v, &c->schema.ngates) < 0)
+		rc = -1;
+	c->schema.gates = v;
+	if (c->name && defs_component(l->d, c->name))
+		rc = loader_error(l, loader_map_get(l, head, "name"), "duplicate component '%s'", c->name);
+	if (rc < 0) {
+		component_free(c);
+		return -1;
+	}
+	ALLOC_GROW(l->d->components, l->d->ncomponents + 1, l->d->components_alloc);
+	l->d->components[l->d->ncomponents++] = c;
+	return 0;
+}
+
+const struct component *defs_component(const struct defs *d, const char *name)
+{
+	for (size_t i = 0; d && i < d->ncomponents; i++)
+		if (!strcmp(d->components[i]->name, name))
+			return d->components[i];
+	return NULL;
+}
