@@ -1,5 +1,7 @@
 /*
- * boxaudit: command-line parsing only; src/audit.c does the work.
+ * boxaudit: command-line parsing only.  The commands are a table (name,
+ * function, usage line, how many arguments it takes), like git.c's
+ * commands[]; each lives in src/cmd/.
  */
 #include "config.h"
 #include <getopt.h>
@@ -7,19 +9,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd/audit.h"
-#include "fleet/merge.h"
+#include "cmd/cmd.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-static const char usage_text[] =
-"usage: boxaudit [audit] [options]\n"
-"       boxaudit list [--benchmark ID] [--checks-dir DIR] [-v]\n"
-"       boxaudit validate FILE...\n"
-"       boxaudit diff BASELINE.json REPORT.json [--format text|json] [-o FILE]\n"
-"       boxaudit merge REPORT.json...|DIR... [--stale-after HOURS] [--expect-hosts FILE]\n"
-"                [--format text|json|html] [-o FILE]   one fleet report from host reports\n"
-"\n"
+static const struct command {
+	const char *name;
+	cmd_fn *run;
+	const char *usage;
+	size_t min_args;
+	long max_args;		/* -1: any number */
+	const char *args_error;	/* when the count is wrong and max_args is not 0 */
+	int outputs;		/* writes reports (-o, --format) */
+} commands[] = {
+	{ "audit", cmd_audit, "[audit] [options]", 0, 0, NULL, 1 },
+	{ "list", cmd_list, "list [--benchmark ID] [--checks-dir DIR] [-v]", 0, 0, NULL, 0 },
+	{ "validate", cmd_validate, "validate FILE...", 1, -1, "validate needs definition files", 0 },
+	{ "diff", cmd_diff, "diff BASELINE.json REPORT.json [--format text|json] [-o FILE]", 2, 2,
+	  "diff needs two JSON reports: BASELINE.json REPORT.json", 1 },
+	{ "merge", cmd_merge, "merge REPORT.json...|DIR... [--stale-after HOURS] [--expect-hosts FILE]\n"
+	  "                [--format text|json|html] [-o FILE]   one fleet report from host reports", 1, -1,
+	  "merge needs host reports (files or directories)", 1 },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char options_text[] =
 "Audit this host (or a root directory) against CIS Docker and Kubernetes benchmarks.\n"
 "\n"
 "Selection:\n"
@@ -149,66 +163,69 @@ static int parse_fail_on(const char *arg)
 }
 
 /* "json:out.json", or a file whose extension names the format. */
-static int parse_output(const char *arg, enum report_format dflt, struct audit_output *out)
+static int parse_output(const char *arg, const char *dflt, struct report_output *out)
 {
 	const char *colon = strchr(arg, ':');
 	if (colon) {
 		char *f = xstrndup(arg, (size_t)(colon - arg));
-		int ok = report_format_parse(f, &out->format) == 0;
+		const struct writer *w = writer_find(report_writers, f);
 		free(f);
-		if (ok) {
+		if (w) {
+			out->format = w->name;
 			out->path = colon + 1;
 			return *out->path ? 0 : -1;
 		}
 	}
+	const struct writer *w = writer_for_path(report_writers, arg);
 	out->path = arg;
-	out->format = dflt;
-	const char *dot = strrchr(arg, '.');
-	if (dot && !strcmp(dot, ".json"))
-		out->format = FMT_JSON;
-	else if (dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson")))
-		out->format = FMT_JSONL;
-	else if (dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm")))
-		out->format = FMT_HTML;
-	else if (dot && !strcmp(dot, ".xml"))
-		out->format = FMT_JUNIT;
-	else if (dot && !strcmp(dot, ".txt"))
-		out->format = FMT_TEXT;
+	out->format = w ? w->name : dflt;
 	return 0;
+}
+
+static void usage(FILE *f)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "%s boxaudit %s\n", i ? "      " : "usage:", commands[i].usage);
+	fprintf(f, "\n%s", options_text);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	struct audit_opts o = {
+	struct cmd_opts o = {
 		.root = "/", .color = -1,
 		.collect = { .connect_timeout_ms = 3000, .timeout_ms = 10000 },
 	};
-	enum report_format fmt = FMT_TEXT;
-	const char *command = "audit";
-	int ok, rc;
+	const char *fmt = "text";
+	const struct command *cmd = &commands[0];
+	int ok;
 
 	if (argc > 1 && argv[1][0] != '-') {
-		command = argv[1];
+		if (!(cmd = find_command(argv[1])))
+			return usage_error("unknown command '%s'", argv[1]);
 		argv[1] = argv[0];
 		argv++;
 		argc--;
-		if (strcmp(command, "audit") && strcmp(command, "list") && strcmp(command, "validate") &&
-		    strcmp(command, "diff") && strcmp(command, "merge"))
-			return usage_error("unknown command '%s'", command);
 	}
 	const char **outs = NULL;
 	size_t nouts = 0;
-	struct merge_opts mo = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "o:vqh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BENCHMARK: o.benchmarks = optarg; break;
-		case OPT_CHECK: o.only = optarg; break;
-		case OPT_SKIP: o.skip = optarg; break;
+		case OPT_CHECK: o.select.only = optarg; break;
+		case OPT_SKIP: o.select.skip = optarg; break;
 		case OPT_LEVEL:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
 				return usage_error("--level is 1 or 2, not '%s'", optarg);
-			o.level = atoi(optarg);
+			o.select.level = atoi(optarg);
 			break;
 		case OPT_ROOT: o.root = optarg; break;
 		case OPT_CHECKS_DIR: o.checks_dir = optarg; break;
@@ -235,8 +252,9 @@ int main(int argc, char **argv)
 		case OPT_DUMP_FACTS: o.facts_out = optarg; break;
 		case OPT_FACTS: o.facts_in = optarg; break;
 		case OPT_FORMAT:
-			if (report_format_parse(optarg, &fmt) < 0)
+			if (!writer_find(report_writers, optarg))
 				return usage_error("unknown format '%s' (text, json, jsonl, html, junit)", optarg);
+			fmt = optarg;
 			break;
 		case 'o':
 			outs = xrealloc(outs, (nouts + 1) * sizeof(*outs));
@@ -263,53 +281,43 @@ int main(int argc, char **argv)
 		}
 		case OPT_STALE_AFTER: {
 			char *end;
-			mo.stale_after_hours = strtod(optarg, &end);
-			if (!*optarg || *end || !(mo.stale_after_hours > 0 && mo.stale_after_hours < 1e6))
+			o.merge.stale_after_hours = strtod(optarg, &end);
+			if (!*optarg || *end || !(o.merge.stale_after_hours > 0 && o.merge.stale_after_hours < 1e6))
 				return usage_error("--stale-after takes hours (a number above 0), not '%s'", optarg);
 			break;
 		}
-		case OPT_EXPECT_HOSTS: mo.expect_hosts = optarg; break;
+		case OPT_EXPECT_HOSTS: o.merge.expect_hosts = optarg; break;
 		case OPT_COLOR: o.color = 1; break;
 		case OPT_NO_COLOR: o.color = 0; break;
 		case 'v': o.verbose = 1; break;
 		case 'q': o.quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return 0;
+		case 'h': usage(stdout); return 0;
 		case OPT_VERSION: printf("boxaudit %s\n", PACKAGE_VERSION); return 0;
-		default: fputs(usage_text, stderr); return 2;
+		default: usage(stderr); return 2;
 		}
 	}
-	if (!strcmp(command, "validate")) {
-		if (optind >= argc)
-			return usage_error("%s", "validate needs definition files");
-		return audit_validate(&o, argv + optind, argc - optind);
+	size_t nargs = (size_t)(argc - optind);
+	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > (size_t)cmd->max_args)) {
+		if (cmd->max_args == 0)
+			return usage_error("unexpected argument '%s'", argv[optind]);
+		return usage_error("%s", cmd->args_error);
 	}
-	if (!strcmp(command, "diff") && argc - optind != 2)
-		return usage_error("%s", "diff needs two JSON reports: BASELINE.json REPORT.json");
-	if (!strcmp(command, "merge") && optind >= argc)
-		return usage_error("%s", "merge needs host reports (files or directories)");
-	if (strcmp(command, "merge") && (mo.stale_after_hours > 0 || mo.expect_hosts))
+	if (cmd->run != cmd_merge && (o.merge.stale_after_hours > 0 || o.merge.expect_hosts))
 		return usage_error("%s", "--stale-after and --expect-hosts are options of merge");
-	if (strcmp(command, "diff") && strcmp(command, "merge") && optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	if ((o.fail_on & FAIL_ON_NEW) && !o.baseline && strcmp(command, "diff"))
+	if ((o.fail_on & FAIL_ON_NEW) && !o.baseline && cmd->run != cmd_diff)
 		return usage_error("%s", "--fail-on new needs --baseline");
-	if (!strcmp(command, "list"))
-		return audit_list(&o);
-
-	o.outputs = xcalloc(nouts + 1, sizeof(*o.outputs));
-	for (size_t i = 0; i < nouts; i++)
-		if (parse_output(outs[i], fmt, &o.outputs[o.noutputs++]) < 0)
-			return usage_error("bad --output '%s'", outs[i]);
-	if (!nouts) {
-		o.outputs[0].format = fmt;
-		o.outputs[0].path = "-";
-		o.noutputs = 1;
+	if (cmd->outputs) {
+		o.outputs = xcalloc(nouts + 1, sizeof(*o.outputs));
+		for (size_t i = 0; i < nouts; i++)
+			if (parse_output(outs[i], fmt, &o.outputs[o.noutputs++]) < 0)
+				return usage_error("bad --output '%s'", outs[i]);
+		if (!nouts) {
+			o.outputs[0].format = fmt;
+			o.outputs[0].path = "-";
+			o.noutputs = 1;
+		}
 	}
-	mo.quiet = o.quiet;
-	if (!strcmp(command, "merge"))
-		rc = merge_run(&mo, o.outputs, o.noutputs, argv + optind, (size_t)(argc - optind));
-	else
-		rc = !strcmp(command, "diff") ? audit_diff(&o, argv[optind], argv[optind + 1]) : audit_run(&o);
+	int rc = cmd->run(&o, argv + optind, nargs);
 	free(outs);
 	free(o.outputs);
 	free(o.extra_dirs);

@@ -162,6 +162,24 @@ struct benchmark *defs_benchmark(const struct defs *d, const char *id);
 const struct platform *defs_platform(const struct defs *d, const char *name);
 const struct component *defs_component(const struct defs *d, const char *name);
 
+/* ---- selection (select.c) ---- */
+
+/* Which checks of a benchmark are run: --level, --check, --skip. */
+struct check_selection {
+	int level;			/* 1 or 2; 0 for all */
+	const char *only, *skip;	/* comma-separated id patterns (fnmatch), or NULL */
+};
+
+/* Does id match one of the comma-separated patterns ("5" also selects 5.*)? */
+int defs_match_list(const char *list, const char *id);
+int defs_check_selected(const struct check_selection *s, const struct check *c);
+/*
+ * The benchmarks of a comma-separated id list, in its order.  On an
+ * unknown id returns -1 with *unknown (the first one, a new string).
+ */
+int defs_select_benchmarks(const struct defs *d, const char *list, struct benchmark ***out,
+			   size_t *n, char **unknown);
+
 /* "1.1.10" sorts after "1.1.9". */
 int check_id_cmp(const char *a, const char *b);
 /* The id of the check's section ("2" for "2.14", "1.1" for "1.1.3"). */

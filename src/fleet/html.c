@@ -332,7 +332,7 @@ static xmlNodePtr host_detail(xmlDocPtr doc, const json_t *h, const json_t *cols
 	return sec;
 }
 
-int fleet_write_html(const json_t *fleet, struct buf *out, char **err)
+int fleet_write_html(const json_t *fleet, const struct write_opts *o, struct buf *out, char **err)
 {
 	xmlNodePtr body;
 	/* No script at all. */

@@ -23,6 +23,7 @@
 #include <time.h>
 #include "base/limits.h"
 #include "base/buf.h"
+#include "report/report.h"
 
 
 struct merge_opts {
@@ -40,18 +41,8 @@ struct merge_opts {
  */
 json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts *o, char **err);
 
-/* Writers of the fleet document: 0, or -1 with *err. */
-int fleet_write_json(const json_t *fleet, struct buf *out, char **err);
-int fleet_write_text(const json_t *fleet, struct buf *out, char **err);
-int fleet_write_html(const json_t *fleet, struct buf *out, char **err);
-
-/*
- * "boxaudit merge": merge paths and write each output (format 0 text,
- * 1 json, 2 html, in the order of enum report_format; others refused).
- * Returns 0, or 2 when nothing could be merged or an output failed.
- */
-struct audit_output;
-int merge_run(const struct merge_opts *o, const struct audit_output *outs, size_t nouts,
-	      char *const *paths, size_t npaths);
+/* Writers of the fleet document: json, text and html. */
+extern const struct writer fleet_writers[];
+writer_fn fleet_write_json, fleet_write_text, fleet_write_html;
 
 #endif

@@ -416,7 +416,7 @@ static void raw(xmlNodePtr parent, const char *name, const char *content)
 	xmlAddChild(n, xmlNewText(BAD_CAST content));
 }
 
-int report_write_html(const json_t *doc, struct buf *out, char **err)
+int report_write_html(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
 	char *title = xasprintf("boxaudit report: %s", report_str(json_object_get(doc, "host"), "hostname"));
 	xmlNodePtr body;

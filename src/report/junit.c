@@ -144,7 +144,7 @@ static int testsuite(xmlTextWriterPtr w, const json_t *doc, const json_t *s, con
 	return r ? -1 : 0;
 }
 
-int report_write_junit(const json_t *doc, struct buf *out, char **err)
+int report_write_junit(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;

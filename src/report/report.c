@@ -5,23 +5,6 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-int report_format_parse(const char *s, enum report_format *out)
-{
-	static const char *const names[] = { "text", "json", "html", "junit", "jsonl" };
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(s, names[i])) {
-			*out = (enum report_format)i;
-			return 0;
-		}
-	return -1;
-}
-
-const char *report_format_name(enum report_format f)
-{
-	static const char *const names[] = { "text", "json", "html", "junit", "jsonl" };
-	return names[f];
-}
-
 static json_t *finding_json(const struct finding *f)
 {
 	json_t *o = json_object();
@@ -163,7 +146,7 @@ static int dump_to_buf(const char *p, size_t n, void *arg)
 	return buf_add(arg, p, n);
 }
 
-int report_write_json(const json_t *doc, struct buf *out, char **err)
+int report_write_json(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
 	/* Straight into the buffer: no second copy of a large report. */
 	if (json_dump_callback(doc, dump_to_buf, out,
@@ -175,7 +158,7 @@ int report_write_json(const json_t *doc, struct buf *out, char **err)
 	return 0;
 }
 
-int report_write_jsonl(const json_t *doc, struct buf *out, char **err)
+int report_write_jsonl(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
 	/* Compact: one line, so a log collector keeps the report as one record. */
 	if (json_dump_callback(doc, dump_to_buf, out, JSON_COMPACT | JSON_PRESERVE_ORDER |

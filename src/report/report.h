@@ -31,20 +31,41 @@ struct report_input {
  */
 json_t *report_build(const struct report_input *in);
 
-/* FMT_JSONL: the JSON report on one line (log pipelines, the Kubernetes DaemonSet). */
-enum report_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_JUNIT, FMT_JSONL };
-int report_format_parse(const char *s, enum report_format *out);
-const char *report_format_name(enum report_format f);
-
-struct text_opts {
-	int color;	/* ANSI colours */
-	int verbose;	/* findings of passing checks too */
+/* How a writer renders: options that do not change the document. */
+struct write_opts {
+	int color;	/* ANSI colours (text) */
+	int verbose;	/* findings of passing checks too (text) */
 };
 
-int report_write_text(const json_t *doc, const struct text_opts *o, struct buf *out, char **err);
-int report_write_json(const json_t *doc, struct buf *out, char **err);
-int report_write_jsonl(const json_t *doc, struct buf *out, char **err);
-int report_write_html(const json_t *doc, struct buf *out, char **err);
-int report_write_junit(const json_t *doc, struct buf *out, char **err);
+/* A writer appends doc rendered to out; 0, or -1 with *err (the caller frees). */
+typedef int writer_fn(const json_t *doc, const struct write_opts *o, struct buf *out, char **err);
+
+struct writer {
+	const char *name;		/* as --format and -o FORMAT:FILE take it */
+	const char *const *extensions;	/* file name endings that choose it, NULL-terminated */
+	writer_fn *write;
+};
+
+/*
+ * The report writers: text, json, jsonl (the JSON report on one line, for
+ * log pipelines and the Kubernetes DaemonSet), html and junit.
+ */
+extern const struct writer report_writers[];
+/* The writer of table (ended by a NULL name) named name, or NULL. */
+const struct writer *writer_find(const struct writer *table, const char *name);
+/* The writer of table whose extensions end path, or NULL. */
+const struct writer *writer_for_path(const struct writer *table, const char *path);
+
+/* A file to write (-o): a format name and a path ("-" for standard output). */
+struct report_output {
+	const char *format;
+	const char *path;
+};
+
+writer_fn report_write_text, report_write_json, report_write_jsonl, report_write_html,
+	report_write_junit;
+
+/* The drift document (score/drift.h) as text: the diff command and the text report. */
+int drift_write_text(const json_t *drift, struct buf *out);
 
 #endif

@@ -4,7 +4,6 @@
 #include "report/report.h"
 #include "base/limits.h"
 #include "base/jstr.h"
-#include "score/drift.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -77,7 +76,7 @@ static int add_score(struct buf *b, const json_t *s)
 	return buf_addstr(b, "n/a (nothing scorable)");
 }
 
-static int write_check(struct buf *b, const json_t *c, const struct text_opts *o)
+static int write_check(struct buf *b, const json_t *c, const struct write_opts *o)
 {
 	const char *st = str(c, "status");
 	struct style sty = status_style(st, o->color);
@@ -145,7 +144,7 @@ static int write_check(struct buf *b, const json_t *c, const struct text_opts *o
 	return r;
 }
 
-int report_write_text(const json_t *doc, const struct text_opts *o, struct buf *out, char **err)
+int report_write_text(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
 	int r = 0;
 	const json_t *host = json_object_get(doc, "host");
@@ -196,4 +195,56 @@ int report_write_text(const json_t *doc, const struct text_opts *o, struct buf *
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the drift document ---- */
+
+static int items(struct buf *out, const json_t *list, int findings)
+{
+	size_t i, shown = 0, more = 0;
+	json_t *it;
+	int r = 0;
+	json_array_foreach(list, i, it) {
+		const char *ch = str(it, "change");
+		if (!strcmp(ch, "unchanged"))
+			continue;
+		if (shown++ >= DRIFT_ITEMS_SHOWN) {
+			more++;
+			continue;
+		}
+		r |= buf_addf(out, "  %-9s %-7s ", !strcmp(ch, "new") ? "NEW" : "RESOLVED", str(it, "id"));
+		if (findings) {
+			r |= add_clean(out, str(it, "target"));
+			r |= buf_addstr(out, " - ");
+		}
+		r |= add_clean(out, str(it, "title"));
+		r |= buf_addf(out, " (%s -> %s)\n", str(it, "before"), str(it, "now"));
+	}
+	if (more)
+		r |= buf_addf(out, "  ... and %zu more (see the JSON report)\n", more);
+	return r;
+}
+
+int drift_write_text(const json_t *drift, struct buf *out)
+{
+	const json_t *b = json_object_get(drift, "baseline"), *s = json_object_get(drift, "summary");
+	int r = buf_addstr(out, "\nDrift since the baseline (host ");
+	r |= add_clean(out, str(b, "hostname"));
+	r |= buf_addf(out, ", collected %s):\n", str(b, "collected_at"));
+	r |= buf_addf(out, "  checks: %" JSON_INTEGER_FORMAT " newly failing, %" JSON_INTEGER_FORMAT
+		      " resolved, %" JSON_INTEGER_FORMAT " still failing\n",
+		      json_integer_value(json_object_get(s, "checks_new")),
+		      json_integer_value(json_object_get(s, "checks_resolved")),
+		      json_integer_value(json_object_get(s, "checks_unchanged")));
+	r |= buf_addf(out, "  findings: %" JSON_INTEGER_FORMAT " new, %" JSON_INTEGER_FORMAT
+		      " resolved, %" JSON_INTEGER_FORMAT " unchanged\n",
+		      json_integer_value(json_object_get(s, "findings_new")),
+		      json_integer_value(json_object_get(s, "findings_resolved")),
+		      json_integer_value(json_object_get(s, "findings_unchanged")));
+	const json_t *bs = json_object_get(b, "score"), *ns = json_object_get(json_object_get(drift, "current"), "score");
+	if (json_is_number(bs) && json_is_number(ns))
+		r |= buf_addf(out, "  score: %.1f%% -> %.1f%%\n", json_number_value(bs), json_number_value(ns));
+	r |= items(out, json_object_get(drift, "checks"), 0);
+	r |= items(out, json_object_get(drift, "findings"), 1);
+	return r ? -1 : 0;
 }

@@ -32,7 +32,5 @@ json_t *drift_compute(const json_t *baseline, const json_t *current, char **err)
 /* Regressions counted in a drift object (0 for NULL). */
 json_int_t drift_regressions(const json_t *drift);
 
-/* Append the drift as text; -1 when out is full. */
-int drift_write_text(const json_t *drift, struct buf *out);
 
 #endif

@@ -67,12 +67,12 @@ static void check_tags(const char *s, size_t len)
 
 /* Render all formats of the report for facts; returns the HTML's script counts. */
 /* What a JSON writer produces must parse back. */
-static void check_json_writer(int (*write)(const json_t *, struct buf *, char **), const json_t *doc)
+static void check_json_writer(writer_fn *write, const json_t *doc)
 {
 	struct buf b;
 	char *err = NULL;
 	buf_init(&b, 64u << 20);
-	if (write(doc, &b, &err) == 0) {
+	if (write(doc, NULL, &b, &err) == 0) {
 		json_t *back = json_loadb(b.data, b.len, 0, NULL);
 		if (!back)
 			abort();
@@ -108,7 +108,7 @@ static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 
 	struct buf b;
 	char *err = NULL;
-	struct text_opts to = { 1, 1 };
+	struct write_opts to = { 1, 1 };
 	buf_init(&b, 64u << 20);
 	if (report_write_text(doc, &to, &b, &err) < 0)
 		free(err), err = NULL;
@@ -118,7 +118,7 @@ static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 	check_json_writer(report_write_jsonl, doc);
 
 	buf_init(&b, 64u << 20);
-	if (report_write_junit(doc, &b, &err) == 0) {
+	if (report_write_junit(doc, NULL, &b, &err) == 0) {
 		xmlDocPtr x = xmlReadMemory(b.data, (int)b.len, "junit.xml", NULL,
 					    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 		if (!x) {
@@ -132,7 +132,7 @@ static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 	buf_release(&b);
 
 	buf_init(&b, 64u << 20);
-	if (report_write_html(doc, &b, &err) == 0) {
+	if (report_write_html(doc, NULL, &b, &err) == 0) {
 		check_tags(b.data, b.len);
 		*scripts = count(b.data, b.len, "<script");
 		*end_scripts = count(b.data, b.len, "</script");

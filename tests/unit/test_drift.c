@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "score/drift.h"
+#include "report/report.h"
 
 /* A report whose 5.5 fails on the given privileged containers ("" for none). */
 static json_t *report(const char *privileged, const char *check21)

@@ -1,0 +1,78 @@
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cmd/cmd.h"
+#include "base/atomic.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+const char *cmd_checks_dir(void)
+{
+	static char *dir;
+	struct stat st;
+	if (dir)
+		return dir;
+	const char *env = getenv("BOXAUDIT_CHECKS_DIR");
+	if (env && *env)
+		return dir = xstrdup(env);
+	if (stat(CHECKS_DIR, &st) == 0)
+		return dir = xstrdup(CHECKS_DIR);
+	/* Not installed: use the checks/ beside the binary (a build tree). */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			char *p = xasprintf("%s/checks", exe);
+			if (stat(p, &st) == 0)
+				return dir = p;
+			free(p);
+		}
+	}
+	return dir = xstrdup(CHECKS_DIR);
+}
+
+void cmd_print_errors(const struct defs *d)
+{
+	for (size_t i = 0; i < d->nerrors; i++)
+		fprintf(stderr, "boxaudit: %s\n", d->errors[i]);
+}
+
+int cmd_load_defs(const struct cmd_opts *o, struct defs *d)
+{
+	defs_init(d);
+	int rc = defs_load_dir(d, o->checks_dir ? o->checks_dir : cmd_checks_dir());
+	for (size_t i = 0; i < o->nextra; i++)
+		if (defs_load_dir(d, o->extra_dirs[i]) < 0)
+			rc = -1;
+	if (rc == 0)
+		rc = defs_resolve(d);
+	if (rc < 0) {
+		cmd_print_errors(d);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_write(const struct writer *w, const json_t *doc, const struct write_opts *wo,
+	      const char *path, size_t cap)
+{
+	struct buf b;
+	char *err = NULL;
+	buf_init(&b, cap);
+	int r = w->write(doc, wo, &b, &err);
+	if (r == 0)
+		r = atomic_write(path, b.data, b.len, &err);
+	if (r < 0) {
+		fprintf(stderr, "boxaudit: %s\n", err);
+		free(err);
+	}
+	buf_release(&b);
+	return r;
+}

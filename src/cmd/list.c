@@ -1,0 +1,39 @@
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cmd.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+int cmd_list(const struct cmd_opts *o, char *const *args, size_t nargs)
+{
+	(void)args;
+	(void)nargs;
+	struct defs d;
+	if (cmd_load_defs(o, &d) < 0) {
+		defs_release(&d);
+		return 2;
+	}
+	for (size_t i = 0; i < d.nbenches; i++) {
+		struct benchmark *b = d.benches[i];
+		if (o->benchmarks && !defs_match_list(o->benchmarks, b->id))
+			continue;
+		size_t manual = 0;
+		for (size_t k = 0; k < b->nchecks; k++)
+			manual += b->checks[k].rule->manual;
+		printf("%s  %s v%s  (%zu checks, %zu evaluated mechanically)\n", b->id, b->title,
+		       b->version, b->nchecks, b->nchecks - manual);
+		if (!o->benchmarks && !o->verbose)
+			continue;
+		for (size_t k = 0; k < b->nchecks; k++) {
+			const struct check *c = &b->checks[k];
+			if (!defs_check_selected(&o->select, c))
+				continue;
+			printf("  %-8s L%d %-9s %-6s %s\n", c->id, c->level, c->assessment,
+			       c->rule->manual ? "manual" : "auto", c->title);
+		}
+	}
+	defs_release(&d);
+	return 0;
+}

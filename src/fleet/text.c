@@ -1,0 +1,125 @@
+/*
+ * fleet/text.c: the fleet document as JSON and as text.
+ */
+#include "config.h"
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "fleet/merge.h"
+#include "fleet/internal.h"
+#include "report/xml.h"
+#include "base/jstr.h"
+#include "base/limits.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+static int dump_to_buf(const char *p, size_t n, void *arg)
+{
+	return buf_add(arg, p, n);
+}
+
+int fleet_write_json(const json_t *fleet, const struct write_opts *o, struct buf *out, char **err)
+{
+	if (json_dump_callback(fleet, dump_to_buf, out,
+			       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) < 0 ||
+	    buf_addstr(out, "\n") < 0) {
+		*err = xstrdup("the fleet report is larger than the output limit");
+		return -1;
+	}
+	return 0;
+}
+
+static void score_str(const json_t *v, char *s, size_t n)
+{
+	if (json_is_number(v))
+		snprintf(s, n, "%.1f%%", json_number_value(v));
+	else
+		snprintf(s, n, "n/a");
+}
+
+int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf *out, char **err)
+{
+	const json_t *sum = json_object_get(fleet, "summary"), *score = json_object_get(sum, "score");
+	char mean[32], lo[32];
+	score_str(json_object_get(score, "mean"), mean, sizeof(mean));
+	score_str(json_object_get(score, "min"), lo, sizeof(lo));
+	int r = buf_addf(out, "boxaudit fleet: %lld hosts (%lld failing), %lld skipped, %lld stale",
+			 (long long)fleet_ival(sum, "hosts"), (long long)fleet_ival(sum, "hosts_failing"),
+			 (long long)fleet_ival(sum, "skipped"), (long long)fleet_ival(sum, "stale"));
+	if (r == 0 && json_is_integer(json_object_get(sum, "missing")))
+		r = buf_addf(out, ", %lld missing", (long long)fleet_ival(sum, "missing"));
+	if (r == 0)
+		r = buf_addf(out, "; mean score %s (lowest %s)\n\n%-32s %7s %5s %5s %8s\n", mean, lo,
+			     "HOST", "SCORE", "FAIL", "ERROR", "AGE(h)");
+	size_t i;
+	const json_t *h;
+	json_array_foreach(json_object_get(fleet, "hosts"), i, h) {
+		const json_t *hs = json_object_get(h, "summary"), *age = json_object_get(h, "age_hours");
+		char sc[32], ag[32];
+		score_str(json_object_get(hs, "score"), sc, sizeof(sc));
+		if (json_is_number(age))
+			snprintf(ag, sizeof(ag), "%.1f", json_number_value(age));
+		else
+			snprintf(ag, sizeof(ag), "?");
+		char *name = report_xml_clean(fleet_str(h, "hostname"));
+		if (r == 0)
+			r = buf_addf(out, "%-32s %7s %5lld %5lld %8s%s\n", name, sc, (long long)fleet_ival(hs, "FAIL"),
+				     (long long)fleet_ival(hs, "ERROR"), ag, json_is_true(json_object_get(h, "stale")) ? "  STALE" : "");
+		free(name);
+	}
+	const json_t *w = json_object_get(fleet, "worst_checks");
+	if (r == 0 && json_array_size(w))
+		r = buf_addstr(out, "\nWorst checks (hosts failing):\n");
+	json_array_foreach(w, i, h) {
+		if (i >= 20)
+			break;
+		char *t = report_xml_clean(fleet_str(h, "title"));
+		char *id = report_xml_clean(fleet_str(h, "id"));
+		if (r == 0)
+			r = buf_addf(out, "  %5lld  %-8s %s\n", (long long)(fleet_ival(h, "failing_hosts") + fleet_ival(h, "error_hosts")),
+				     id, t);
+		free(t);
+		free(id);
+	}
+	static const char *const lists[] = { "missing", "unexpected" };
+	for (size_t l = 0; l < 2; l++) {
+		const json_t *a = json_object_get(fleet, lists[l]);
+		if (r == 0 && json_array_size(a))
+			r = buf_addf(out, "\n%s hosts:\n", l == 0 ? "Missing" : "Unexpected");
+		json_array_foreach(a, i, h) {
+			char *n = report_xml_clean(json_string_value(h));
+			if (r == 0)
+				r = buf_addf(out, "  %s\n", n);
+			free(n);
+		}
+	}
+	const json_t *sk = json_object_get(fleet, "skipped");
+	if (r == 0 && json_array_size(sk))
+		r = buf_addstr(out, "\nSkipped inputs:\n");
+	json_array_foreach(sk, i, h) {
+		char *s = report_xml_clean(fleet_str(h, "source")), *why = report_xml_clean(fleet_str(h, "reason"));
+		if (r == 0)
+			r = buf_addf(out, "  %s: %s\n", s, why);
+		free(s);
+		free(why);
+	}
+	if (r < 0) {
+		*err = xstrdup("the fleet report is larger than the output limit");
+		return -1;
+	}
+	return 0;
+}
+
+
+static const char *const no_ext[] = { NULL };
+const struct writer fleet_writers[] = {
+	{ "text", no_ext, fleet_write_text },
+	{ "json", no_ext, fleet_write_json },
+	{ "html", no_ext, fleet_write_html },
+	{ NULL, NULL, NULL },
+};
