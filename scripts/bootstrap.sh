@@ -41,9 +41,10 @@ install_pkgs() {
 	sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >&2
 }
 
+# build [CONFIGURE-OPTION...]: configure once, then make.
 build() {
 	[ -x configure ] || ./autogen.sh >&2
-	[ -f Makefile ] || ./configure -q >&2
+	[ -f Makefile ] || ./configure -q "$@" >&2
 	make -j"$(nproc)" >&2
 }
 
@@ -59,7 +60,7 @@ audit)
 	;;
 test)
 	install_pkgs $BUILD_PKGS $TEST_PKGS $(node_pkgs)
-	build
+	build --enable-werror
 	exec sh tests/run-all.sh "$@"
 	;;
 *)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: make check in the normal build, then again in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build.  Ends with the line
-# "N passed, N failed" counted over every test point of both runs.
+# AddressSanitizer + UndefinedBehaviorSanitizer build, both configured with
+# --enable-werror (warnings are errors, tests included).  Ends with the
+# line "N passed, N failed" counted over every test point of both runs.
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -36,7 +37,9 @@ run_check() {
 }
 
 [ -x configure ] || ./autogen.sh
-[ -f Makefile ] || ./configure -q
+# A tree configured without --enable-werror (by hand, or by "bootstrap.sh
+# audit") is configured again with it.
+grep -q '^WARN_CFLAGS = .*-Werror' Makefile 2>/dev/null || ./configure -q --enable-werror
 make -j2 >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 run_check "$top"
 
@@ -47,7 +50,7 @@ rm -rf "$san"
 mkdir -p "$san"
 tar --exclude=./build-asan --exclude=./.git -cf - . | tar -xf - -C "$san"
 if (cd "$san" && { [ ! -f Makefile ] || make distclean >/dev/null 2>&1; } &&
-    ./configure -q --enable-asan --enable-ubsan && make -j2 >/dev/null 2>&1); then
+    ./configure -q --enable-werror --enable-asan --enable-ubsan && make -j2 >/dev/null 2>&1); then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_check "$san"
 else

@@ -1,11 +1,8 @@
 /*
  * collect: the stage that reads the audited host.  Every host read goes
- * through collect/rootfs.h; collectors record what they saw into the facts
- * document through facts/facts.h, and never decide verdicts.
- *
- * A problem reading something is recorded in the facts as an "error"
- * member next to what could not be read; a collector returns -1 only when
- * it could not record anything at all.
+ * through collect/rootfs.h; collectors (collect/collector.h) record what
+ * they saw into the facts document through facts/facts.h, and never
+ * decide verdicts.
  *
  * collect_run runs the collectors of one table (collect.c): each has a
  * name, the fact prefixes it serves and its function.  A collector with no
@@ -20,26 +17,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
-#include "collect/rootfs.h"
-#include "defs/defs.h"
-#include "facts/facts.h"
-
-struct collect_opts {
-	const char *docker_host;	/* --docker-host, or NULL: DOCKER_HOST, then the default socket */
-	long connect_timeout_ms;	/* Engine API connect timeout */
-	long timeout_ms;		/* Engine API total timeout per request */
-	int running_only;		/* audit only running containers */
-	int scan_image_fs;		/* 4.8: export images and scan for setuid files */
-	int no_api;			/* do not contact the Engine API */
-	const struct defs *defs;	/* component schemas (the kubelet's fields) */
-};
-
-struct collect_ctx {
-	struct rootfs *root;
-	int live;			/* root is "/": the API socket and /proc are this host's */
-	const struct collect_opts *opts;
-	json_t *facts;			/* borrowed: the document being built */
-};
+#include "collect/collector.h"
 
 /* What the rules read; the strings are borrowed (from the definitions). */
 struct collect_request {

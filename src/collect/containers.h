@@ -15,7 +15,7 @@
 #ifndef BOXAUDIT_COLLECT_API_H
 #define BOXAUDIT_COLLECT_API_H
 
-#include "collect/collect.h"
+#include "collect/collector.h"
 
 /* Fill ctx->facts.docker.api (creating "docker" if needed); returns 0. */
 int collect_api(struct collect_ctx *ctx);

@@ -5,7 +5,7 @@
 #ifndef BOXAUDIT_COLLECT_DOCKER_H
 #define BOXAUDIT_COLLECT_DOCKER_H
 
-#include "collect/collect.h"
+#include "collect/collector.h"
 
 /*
  * Fill ctx->facts["docker"] (created if missing; other members such as

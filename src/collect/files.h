@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <jansson.h>
 #include "base/limits.h"
-#include "collect/collect.h"
+#include "collect/collector.h"
 #include "collect/users.h"
 
 

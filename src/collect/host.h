@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
-#include "collect/collect.h"
+#include "collect/collector.h"
 
 #define DOCKER_DEFAULT_ROOT "/var/lib/docker"
 

@@ -21,7 +21,7 @@
 #include <jansson.h>
 #include "base/limits.h"
 #include "collect/dockerapi.h"
-#include "collect/collect.h"
+#include "collect/collector.h"
 
 
 /* Set setuid_files on every object of api.images (needs api.containers); c is only used when scanning. */

@@ -9,7 +9,7 @@
 #define BOXAUDIT_COLLECT_KUBE_H
 
 #include "base/limits.h"
-#include "collect/collect.h"
+#include "collect/collector.h"
 
 
 /* Set ctx->facts.kubernetes; returns 0 (problems are recorded in place). */

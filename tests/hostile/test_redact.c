@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "../unit/case_name.h"
 #include <jansson.h>
 #include "parse/redact.h"
 
@@ -33,7 +34,7 @@ static void test_history(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got = redact_history(cases[i].in);
-		print_message("case %zu: %s\n", i, cases[i].in);
+		print_message("case %s\n", case_name(cases[i].in));
 		assert_string_equal(got, cases[i].want);
 		free(got);
 	}
@@ -54,7 +55,7 @@ static void test_argv_words(void **state)
 		json_t *v = json_loads(cases[i].in, 0, NULL), *w = json_loads(cases[i].want, 0, NULL);
 		assert_non_null(v);
 		redact_argv(v);
-		print_message("case %zu: %s\n", i, cases[i].in);
+		print_message("case %s\n", case_name(cases[i].in));
 		assert_true(json_equal(v, w));
 		json_decref(v);
 		json_decref(w);

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "collect/dockerapi.h"
 #include "parse/redact.h"
 #include "collect/containers.h"
@@ -115,7 +116,7 @@ static void test_endpoint_parse(void **state)
 		struct api_endpoint ep;
 		char *err = NULL;
 		int rc = api_endpoint_parse(&ep, c->host, &env, c->fallback, &err);
-		print_message("case %zu: %s\n", i, c->host ? c->host : "(none)");
+		print_message("case %s\n", case_name(c->host ? c->host : "(none)"));
 		assert_int_equal(rc, c->rc);
 		if (rc < 0) {
 			assert_non_null(err);
@@ -161,7 +162,7 @@ static void test_version_choose(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char out[16];
 		api_version_choose(cases[i].server, cases[i].min, out, sizeof(out));
-		print_message("case %zu: %s\n", i, cases[i].server ? cases[i].server : "(null)");
+		print_message("case %s\n", case_name(cases[i].server));
 		assert_string_equal(out, cases[i].want);
 	}
 	assert_true(api_version_cmp("1.9", "1.41") < 0);
@@ -197,7 +198,7 @@ static void test_redact_command(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got = redact_text(cases[i].in);
-		print_message("case %zu: %s\n", i, cases[i].in);
+		print_message("case %s\n", case_name(cases[i].in));
 		assert_string_equal(got, cases[i].want);
 		free(got);
 	}
@@ -586,7 +587,8 @@ static void test_tls(void **state)
 	server_start("--tcp", port, "--tls", tlsdir, "--containers", "1", NULL);
 	snprintf(h, sizeof(h), "tcp://127.0.0.1:%s", port);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		print_message("tls case %zu\n", i);
+		print_message("tls case: TLS %s, verify %s, certificates from %s\n", cases[i].tls ? cases[i].tls : "unset",
+			      cases[i].verify ? cases[i].verify : "unset", cases[i].certdir);
 		snprintf(certs, sizeof(certs), "%s/tests/api/%s", top ? top : ".", cases[i].certdir);
 		setenv("DOCKER_CERT_PATH", certs, 1);
 		if (cases[i].tls)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "parse/dockerd.h"
 #include "collect/docker.h"
 #include "docker_tree.h"
@@ -152,7 +153,7 @@ static void test_argv(void **state)
 		struct dockerd_argv a;
 		dockerd_parse_argv(argv, &a);
 		char name[64];
-		snprintf(name, sizeof(name), "argv case %zu", i);
+		snprintf(name, sizeof(name), "argv case %s", case_name(c->argv));
 		json_t *want = parse_or_die(c->settings);
 		if (!json_equal(a.settings, want)) {
 			char *g = json_dumps(a.settings, JSON_COMPACT);
@@ -178,11 +179,11 @@ static const struct load_case load_cases[] = {
 	 "{\"icc\": false, \"log-opts\": {\"max-size\": \"10m\"}}"},
 	/* dockerd (Go's encoding/json) takes the last of duplicate keys */
 	{"{\"icc\": true, \"icc\": false}", NULL, "{\"icc\": false}"},
-	{"{\n  \"icc\": false,\n  \"hosts\": [\"a\",]\n}", "'/etc/docker/daemon.json':3:17: unexpected token near ']'"},
-	{"{\"icc\": false", "'/etc/docker/daemon.json':1:13: '}' expected near end of file"},
-	{"", "'/etc/docker/daemon.json':1:0: unexpected token near end of file"},
-	{"[\"icc\"]", "'/etc/docker/daemon.json':1:1: the configuration is not a JSON object"},
-	{"\"text\"", "'/etc/docker/daemon.json':1:1: the configuration is not a JSON object"},
+	{"{\n  \"icc\": false,\n  \"hosts\": [\"a\",]\n}", "'/etc/docker/daemon.json':3:17: unexpected token near ']'", NULL},
+	{"{\"icc\": false", "'/etc/docker/daemon.json':1:13: '}' expected near end of file", NULL},
+	{"", "'/etc/docker/daemon.json':1:0: unexpected token near end of file", NULL},
+	{"[\"icc\"]", "'/etc/docker/daemon.json':1:1: the configuration is not a JSON object", NULL},
+	{"\"text\"", "'/etc/docker/daemon.json':1:1: the configuration is not a JSON object", NULL},
 };
 
 static void test_load_config(void **state)
@@ -193,14 +194,14 @@ static void test_load_config(void **state)
 						DOCKERD_CONFIG_DEFAULT, &err);
 		if (!load_cases[i].err) {
 			if (!j)
-				fail_msg("load case %zu: %s", i, err);
+				fail_msg("load case %s: %s", case_name(load_cases[i].text), err);
 			json_t *w = parse_or_die(load_cases[i].want);
 			assert_true(json_equal(j, w));
 			json_decref(w);
 			json_decref(j);
 		} else {
 			if (j)
-				fail_msg("load case %zu: expected error", i);
+				fail_msg("load case %s: expected error", case_name(load_cases[i].text));
 			assert_string_equal(err, load_cases[i].err);
 			free(err);
 		}
@@ -270,7 +271,7 @@ static void test_merge(void **state)
 		json_t *conflicts;
 		json_t *s = dockerd_merge(a.settings, file, &conflicts);
 		char name[64];
-		snprintf(name, sizeof(name), "merge case %zu", i);
+		snprintf(name, sizeof(name), "merge case %s", case_name(c->argv));
 		check_subset_s(name, s, c->want);
 		json_t *wc = parse_or_die(c->conflicts);
 		if (!json_equal(conflicts, wc)) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "parse/envfile.h"
 
 /* Input, then the expected object as JSON (or NULL) and the expected error. */
@@ -46,22 +47,22 @@ static const struct env_case env_cases[] = {
 };
 
 /* A case's outcome: the JSON wanted, or else exactly the error wanted. */
-static void check_result(size_t i, json_t *got, char *err, const char *want_json, const char *want_err)
+static void check_result(const char *name, json_t *got, char *err, const char *want_json, const char *want_err)
 {
 	if (want_json) {
 		if (!got)
-			fail_msg("case %zu: unexpected error %s", i, err);
+			fail_msg("case %s: unexpected error %s", name, err);
 		json_t *want = json_loads(want_json, 0, NULL);
 		assert_non_null(want);
 		if (!json_equal(got, want)) {
 			char *s = json_dumps(got, JSON_COMPACT);
-			fail_msg("case %zu: got %s want %s", i, s, want_json);
+			fail_msg("case %s: got %s want %s", name, s, want_json);
 		}
 		json_decref(want);
 		json_decref(got);
 	} else {
 		if (got)
-			fail_msg("case %zu: expected error %s", i, want_err);
+			fail_msg("case %s: expected error %s", name, want_err);
 		assert_string_equal(err, want_err);
 		free(err);
 	}
@@ -73,7 +74,7 @@ static void test_envfile_cases(void **state)
 		const struct env_case *c = &env_cases[i];
 		char *err = NULL;
 		json_t *got = envfile_parse(c->text, strlen(c->text), "f", &err);
-		check_result(i, got, err, c->want, c->err);
+		check_result(case_name(c->text), got, err, c->want, c->err);
 	}
 }
 
@@ -112,7 +113,7 @@ static void test_split_cases(void **state)
 		const struct split_case *c = &split_cases[i];
 		char *err = NULL;
 		json_t *got = split_words(c->in, &err);
-		check_result(i, got, err, c->want, c->err);
+		check_result(case_name(c->in), got, err, c->want, c->err);
 	}
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "case_dirs.h"
 #include <jansson.h>
 #include "parse/kubelet.h"
@@ -191,12 +192,12 @@ static void test_yaml(void **state)
 		if (yamls[i].json) {
 			json_t *want = json_loads(yamls[i].json, JSON_DECODE_ANY, NULL);
 			if (!got || !json_equal(got, want))
-				fail_msg("case %zu: got %s (%s)", i,
+				fail_msg("case %s: got %s (%s)", case_name(yamls[i].yaml),
 					 got ? json_dumps(got, JSON_ENCODE_ANY) : "NULL", err ? err : "");
 			json_decref(want);
 		} else {
 			if (got || !err || !strstr(err, yamls[i].err))
-				fail_msg("case %zu: want error '%s', got '%s'", i, yamls[i].err,
+				fail_msg("case %s: want error '%s', got '%s'", case_name(yamls[i].yaml), yamls[i].err,
 					 err ? err : "none");
 		}
 		free(err);
@@ -258,7 +259,7 @@ static void test_version_scan(void **state)
 	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
 		char *got = kube_version_scan(versions[i].blob, versions[i].len);
 		if (versions[i].want ? !got || strcmp(got, versions[i].want) : got != NULL)
-			fail_msg("case %zu: got %s want %s", i, got ? got : "NULL",
+			fail_msg("case %s: got %s want %s", case_name(versions[i].blob), got ? got : "NULL",
 				 versions[i].want ? versions[i].want : "NULL");
 		free(got);
 	}

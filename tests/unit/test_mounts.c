@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "collect/host.h"
 #include "parse/mountinfo.h"
 
@@ -169,7 +170,7 @@ static void test_texts(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
 		json_t *entries = json_array(), *errors = json_array();
-		print_message("# text case %zu\n", i);
+		print_message("# text case %s\n", case_name(texts[i].text));
 		mountinfo_parse("m", texts[i].text, strlen(texts[i].text), entries, errors);
 		assert_int_equal(json_array_size(entries), texts[i].nentries);
 		assert_int_equal(json_array_size(errors), texts[i].nerrors);

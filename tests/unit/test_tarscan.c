@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "parse/tarscan.h"
 
 /* ---- a tiny tar writer for crafted archives ---- */
@@ -489,7 +490,7 @@ static void test_malformed(void **state)
 			struct tarscan ts;
 			int rc = scan(&ts, &t, 10, chunk ? 13 : 0);
 			if (rc != -1 || !ts.error || !strstr(ts.error, malformed[i].error))
-				fail_msg("case %zu: rc %d, error '%s', want '%s'", i, rc,
+				fail_msg("case %s: rc %d, error '%s', want '%s'", case_name(malformed[i].error), rc,
 					 ts.error ? ts.error : "(none)", malformed[i].error);
 			/* Feeding more after an error keeps failing. */
 			assert_int_equal(tarscan_feed(&ts, "x", 1), -1);

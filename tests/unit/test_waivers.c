@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "case_name.h"
 #include "score/waivers.h"
 #include "base/xalloc.h"
 
@@ -83,7 +84,7 @@ static void test_parse_bad(void **state)
 		struct waivers w;
 		char *err = NULL;
 		waivers_init(&w);
-		print_message("# bad case %zu\n", i);
+		print_message("# bad case %s\n", case_name(bad[i].text));
 		assert_int_equal(waivers_parse(&w, bad[i].text, strlen(bad[i].text), "f", &err), -1);
 		assert_non_null(err);
 		if (strncmp(err, bad[i].err, strlen(bad[i].err)))

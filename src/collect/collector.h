@@ -1,0 +1,35 @@
+/*
+ * collector: what every collector receives (collect/collect.h runs them).
+ *
+ * A collector reads the audited host through ctx->root only and records
+ * what it saw into ctx->facts (facts/facts.h).  A problem reading
+ * something is recorded in the facts as an "error" member next to what
+ * could not be read; a collector returns -1 only when it could not record
+ * anything at all.
+ */
+#ifndef BOXAUDIT_COLLECTOR_H
+#define BOXAUDIT_COLLECTOR_H
+
+#include <jansson.h>
+#include "collect/rootfs.h"
+#include "defs/defs.h"
+#include "facts/facts.h"
+
+struct collect_opts {
+	const char *docker_host;	/* --docker-host, or NULL: DOCKER_HOST, then the default socket */
+	long connect_timeout_ms;	/* Engine API connect timeout */
+	long timeout_ms;		/* Engine API total timeout per request */
+	int running_only;		/* audit only running containers */
+	int scan_image_fs;		/* 4.8: export images and scan for setuid files */
+	int no_api;			/* do not contact the Engine API */
+	const struct defs *defs;	/* component schemas (the kubelet's fields) */
+};
+
+struct collect_ctx {
+	struct rootfs *root;
+	int live;			/* root is "/": the API socket and /proc are this host's */
+	const struct collect_opts *opts;
+	json_t *facts;			/* borrowed: the document being built */
+};
+
+#endif
