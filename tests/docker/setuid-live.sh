@@ -100,14 +100,29 @@ for i in suid clean fixed big; do
 done
 
 # Memory stays bounded: the 68 MiB export of bx/big is streamed, not held.
+# This guards against holding an export (or a growing copy of it), not a
+# figure: peak RSS with --scan-image-fs, less peak RSS of the same audit
+# without it (same build, so sanitizer overhead cancels out), must stay
+# under half of the largest export.  Holding it would cost all of it.
+# ASan's quarantine keeps freed memory resident by design: it is kept
+# small for the two measured runs.  Figures belong in bench/.
 if [ -x /usr/bin/time ]; then
-	/usr/bin/time -f %M -o "$DK_DIR/rss" "$BOXAUDIT" --docker-host "$DK_HOST" \
-		--benchmark cis-docker-1.8.0 --check 4.8 --scan-image-fs --format json \
-		> /dev/null 2>&1
-	rss=$(tail -n 1 "$DK_DIR/rss")
-	echo "# peak RSS with --scan-image-fs: $rss KiB"
-	if [ "$rss" -lt 40960 ]; then ok "peak RSS under 40 MiB while exporting 68+ MiB"
-	else notok "peak RSS under 40 MiB while exporting 68+ MiB" "peak: $rss KiB"; fi
+	peak() {
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=1" \
+		/usr/bin/time -f %M -o "$DK_DIR/rss" "$BOXAUDIT" --docker-host "$DK_HOST" \
+			--benchmark cis-docker-1.8.0 --check 4.8 "$@" --format json > /dev/null 2>&1
+		tail -n 1 "$DK_DIR/rss"
+	}
+	with=$(peak --scan-image-fs)
+	without=$(peak)
+	big=$(sf bx/big:latest bytes)
+	echo "# peak RSS: $with KiB with --scan-image-fs, $without KiB without; largest export $big bytes"
+	if [ "$big" -gt 60000000 ] && [ $(( (with - without) * 1024 )) -lt $(( big / 2 )) ]; then
+		ok "exporting 68+ MiB adds under half of it to peak RSS (streamed, not held)"
+	else
+		notok "exporting 68+ MiB adds under half of it to peak RSS (streamed, not held)" \
+			"with $with KiB, without $without KiB, export $big bytes"
+	fi
 fi
 
 # The same list from an independent tar reader over `docker export`.
