@@ -1,5 +1,6 @@
 /*
- * rootfs: read files of the audited host, never leaving its root.
+ * rootfs: read files of the audited host, never leaving its root.  Every
+ * host read of every collector goes through here.
  *
  * Every path is absolute and interpreted inside the root directory given
  * to rootfs_open (like chroot): absolute symlinks are re-anchored at the

@@ -5,6 +5,10 @@
  * rule key) and benchmarks (each an ordered list of checks that point at
  * rules, with per-version metadata and parameters).  Checks and rules
  * borrow from the defs and live until defs_release.
+ *
+ * Stage defs (HACKING.md): reads the operator's definition files only;
+ * platforms, components and benchmark selection are data here, so that
+ * no C file names a benchmark.
  */
 #ifndef BOXAUDIT_DEFS_H
 #define BOXAUDIT_DEFS_H

@@ -4,6 +4,9 @@
  * Evaluation is a pure function of the check and the facts: it never
  * touches the host.  The semantics of the expression language are those
  * of checks/README.md.
+ *
+ * Stage engine (HACKING.md): reads the facts and the definitions, never
+ * the host; what to collect it only names (collect/collect.h).
  */
 #ifndef BOXAUDIT_ENGINE_H
 #define BOXAUDIT_ENGINE_H

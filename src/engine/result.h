@@ -27,7 +27,7 @@ struct check_result {
 	char *reason;		/* one line: why this status */
 	struct finding *findings;
 	size_t nfindings, alloc;
-	/* Set when a waiver turned a FAIL into WAIVED (issue 5). */
+	/* Set when a waiver turned a FAIL into WAIVED. */
 	json_t *waiver;
 	int scored;		/* counted by the scoring basis */
 };

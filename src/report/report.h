@@ -5,6 +5,9 @@
  * boxaudit-report.schema.json); writers only render it, so text, JSON,
  * HTML and JUnit always show the same numbers.  A writer appends its
  * output to a buf (capped by the caller) and returns 0, or -1 with *err.
+ *
+ * Stage report (HACKING.md): writers render the document and compute
+ * nothing; scores come from score/.
  */
 #ifndef BOXAUDIT_REPORT_H
 #define BOXAUDIT_REPORT_H

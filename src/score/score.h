@@ -7,6 +7,8 @@
  * weight (XCCDF flat); "absolute" is 100 when nothing fails, else 0.  With
  * automated_only, only checks CIS labels Automated are scored.  A score is
  * null when nothing is scorable.
+ *
+ * Stage score (HACKING.md): reads results, never the facts or the host.
  */
 #ifndef BOXAUDIT_SCORE_H
 #define BOXAUDIT_SCORE_H

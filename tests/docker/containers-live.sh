@@ -1,5 +1,5 @@
 #!/bin/sh
-# Live test (issue 3): containers and images on a real dockerd, each made to
+# Live test: containers and images on a real dockerd, each made to
 # exercise one CIS Docker section 4 or 5 check, audited through the Engine API.
 #
 # Every container is a "good" configuration (which passes every automatically

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Live test (issue 2): a real dockerd started with a daemon.json written here
+# Live test: a real dockerd started with a daemon.json written here
 # and flags on its command line; boxaudit's section 2 verdicts and the source
 # of every judged value are asserted.  A decoy dockerd with other settings is
 # started first (so it has the lower pid): boxaudit must audit the daemon
