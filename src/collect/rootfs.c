@@ -139,6 +139,46 @@ static char *comps_pop_front(struct comps *c)
 }
 
 /*
+ * The directories entered on the way, root first: ".." returns to the one
+ * before instead of asking the kernel for the parent, so a directory
+ * renamed elsewhere while we walk cannot lead us out of the root.
+ */
+struct dirchain {
+	int *fd;
+	size_t n, alloc;
+};
+
+static void chain_clear(struct dirchain *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		close(c->fd[i]);
+	c->n = 0;
+}
+
+/* Reset the chain to the root alone; -1 when the root cannot be duplicated. */
+static int chain_root(struct dirchain *c, const struct rootfs *r)
+{
+	chain_clear(c);
+	int fd = dup(r->fd);
+	if (fd < 0)
+		return -1;
+	ALLOC_GROW(c->fd, c->n + 1, c->alloc);
+	c->fd[c->n++] = fd;
+	return 0;
+}
+
+static void chain_push(struct dirchain *c, int fd)
+{
+	ALLOC_GROW(c->fd, c->n + 1, c->alloc);
+	c->fd[c->n++] = fd;
+}
+
+static int chain_top(const struct dirchain *c)
+{
+	return c->fd[c->n - 1];
+}
+
+/*
  * Resolve path inside the root.  On success return an O_PATH fd of the
  * final object, and (if parent_out) an O_PATH fd of its parent directory
  * and its last name, so that the caller can reopen it for reading.
@@ -147,9 +187,9 @@ static int resolve(const struct rootfs *r, const char *path, int follow,
 		   int *parent_out, char **name_out, char **err)
 {
 	struct comps todo = {0};
-	int depth = 0;		/* directories below the root we are in */
+	struct dirchain chain = {0};
 	int links = 0;
-	int cur = -1, parent = -1;
+	int final = -1;
 	char *last = NULL;
 	int ret = -1;
 
@@ -157,32 +197,26 @@ static int resolve(const struct rootfs *r, const char *path, int follow,
 		return fail(err, EINVAL, "'%s': not an absolute path", path ? path : "(null)");
 	if (comps_prepend(&todo, path) < 0)
 		return fail(err, ENAMETOOLONG, "'%s': too many path components", path);
-	cur = dup(r->fd);
-	if (cur < 0)
-		return fail(err, errno, "'%s': %s", path, strerror(errno));
+	if (chain_root(&chain, r) < 0) {
+		fail(err, errno, "'%s': %s", path, strerror(errno));
+		goto out;
+	}
 
 	while (todo.n) {
 		char *c = comps_pop_front(&todo);
 		if (!strcmp(c, "..")) {
 			free(c);
-			if (depth == 0) {
+			if (chain.n == 1) {
 				char *m = xasprintf("refused '%s': it leads outside the audited root", path);
 				note_refused(r, path, m);
 				fail(err, EXDEV, "%s", m);
 				free(m);
 				goto out;
 			}
-			int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (up < 0) {
-				fail(err, errno, "'%s': %s", path, strerror(errno));
-				goto out;
-			}
-			close(cur);
-			cur = up;
-			depth--;
+			close(chain.fd[--chain.n]);
 			continue;
 		}
-		int fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(chain_top(&chain), c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			int e = errno;
 			free(c);
@@ -216,22 +250,14 @@ static int resolve(const struct rootfs *r, const char *path, int follow,
 				fail(err, ENAMETOOLONG, "'%s': too many path components", path);
 				goto out;
 			}
-			if (target[0] == '/') {
-				close(cur);
-				cur = dup(r->fd);
-				depth = 0;
-				if (cur < 0) {
-					fail(err, errno, "'%s': %s", path, strerror(errno));
-					goto out;
-				}
+			if (target[0] == '/' && chain_root(&chain, r) < 0) {
+				fail(err, errno, "'%s': %s", path, strerror(errno));
+				goto out;
 			}
 			continue;
 		}
 		if (is_last) {
-			if (parent >= 0)
-				close(parent);
-			parent = cur;
-			cur = fd;
+			final = fd;
 			free(last);
 			last = c;
 			break;
@@ -243,30 +269,34 @@ static int resolve(const struct rootfs *r, const char *path, int follow,
 			goto out;
 		}
 		free(c);
-		close(cur);
-		cur = fd;
-		depth++;
+		chain_push(&chain, fd);
 	}
 	if (!last) {
-		/* The path resolved to the root itself. */
-		parent = dup(r->fd);
+		/*
+		 * The path resolved to a directory of the chain itself (the root,
+		 * or one reached back through ".."); it is never a regular file,
+		 * so its parent and name are only for form.
+		 */
+		final = dup(chain_top(&chain));
+		if (final < 0) {
+			fail(err, errno, "'%s': %s", path, strerror(errno));
+			goto out;
+		}
 		last = xstrdup(".");
 	}
-	ret = cur;
-	cur = -1;
-	if (parent_out) {
-		*parent_out = parent;
-		parent = -1;
-	}
+	ret = final;
+	final = -1;
+	if (parent_out)
+		*parent_out = dup(chain_top(&chain));
 	if (name_out) {
 		*name_out = last;
 		last = NULL;
 	}
 out:
-	if (cur >= 0)
-		close(cur);
-	if (parent >= 0)
-		close(parent);
+	if (final >= 0)
+		close(final);
+	chain_clear(&chain);
+	free(chain.fd);
 	free(last);
 	comps_clear(&todo);
 	free(todo.v);

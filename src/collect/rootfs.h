@@ -6,7 +6,10 @@
  * to rootfs_open (like chroot): absolute symlinks are re-anchored at the
  * root, and a ".." that would climb above the root is refused with EXDEV.
  * The kernel never follows a link for us (each component is opened with
- * O_NOFOLLOW), so procfs magic links cannot lead out either.
+ * O_NOFOLLOW), so procfs magic links cannot lead out either, and ".." is
+ * never asked of the kernel: the resolver keeps the directories it entered
+ * and returns to the previous one, so a directory renamed out of the root
+ * while a path is resolved cannot take the resolution with it.
  *
  * All functions return 0 (or an fd) on success, and -1 with errno set and
  * *err a new message the caller frees on failure.  ENOENT means the file

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "collect/rootfs.h"
@@ -172,6 +174,74 @@ static void test_relative_path_rejected(void **state)
 	free(err);
 }
 
+
+/*
+ * A rename race: while a child moves a/b/d out of the root and back as
+ * fast as it can, resolving /a/b/d/../../../outside/secret (directly and
+ * through a symlink inside the root) must never read the file outside.
+ * Resolving ".." by asking the kernel for the parent of d climbs out when
+ * d is elsewhere; the resolver returns to the directories it came through.
+ */
+static void test_rename_race(void **state)
+{
+	char base[64], root[128], p[512], q[512];
+	snprintf(base, sizeof(base), "/tmp/rootfs-race-XXXXXX");
+	assert_non_null(mkdtemp(base));
+	snprintf(root, sizeof(root), "%s/root", base);
+	/* base/m1/m2/d is where d goes: three levels up from there is base. */
+	const char *dirs[] = { "root", "root/a", "root/a/b", "root/a/b/d", "root/outside",
+			       "outside", "m1", "m1/m2" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, dirs[i]);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	const char *files[][2] = { { "root/outside/secret", "inside" }, { "outside/secret", "OUTSIDE" } };
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, files[i][0]);
+		FILE *f = fopen(p, "w");
+		assert_non_null(f);
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	snprintf(p, sizeof(p), "%s/link", root);
+	assert_int_equal(symlink("/a/b/d/../../../outside/secret", p), 0);
+
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		snprintf(p, sizeof(p), "%s/a/b/d", root);
+		snprintf(q, sizeof(q), "%s/m1/m2/d", base);
+		for (;;) {
+			rename(p, q);
+			rename(q, p);
+		}
+	}
+	struct rootfs r;
+	assert_int_equal(rootfs_open(&r, root, NULL), 0);
+	int inside = 0, outside_seen = 0;
+	for (int i = 0; i < 20000; i++) {
+		struct buf b;
+		buf_init(&b, 4096);
+		const char *path = i % 2 ? "/link" : "/a/b/d/../../../outside/secret";
+		if (rootfs_read(&r, path, 4096, &b, NULL) == 0) {
+			if (!strcmp(b.data, "OUTSIDE"))
+				outside_seen++;
+			else if (!strcmp(b.data, "inside"))
+				inside++;
+		}
+		buf_release(&b);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	rootfs_close(&r);
+	snprintf(p, sizeof(p), "rm -rf '%s'", base);
+	assert_int_equal(system(p), 0);
+	print_message("# rename race: %d reads inside the root, %d outside\n", inside, outside_seen);
+	assert_int_equal(outside_seen, 0);
+	/* The race ran: some reads went through while d was in place. */
+	assert_true(inside > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_listdir_and_dir_link),
 		cmocka_unit_test(test_relative_path_rejected),
+		cmocka_unit_test(test_rename_race),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
