@@ -204,6 +204,8 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		goto out;
 	}
 	filter_containers(o, facts);
+	/* What the collectors had to say to the reader (a process not taken for a daemon, say). */
+	json_array_extend(notes, json_object_get(facts, "notes"));
 	if (select_benchmarks(o, &d, facts, &benches, &nbenches, notes) < 0)
 		goto out;
 	for (size_t i = 0; i < nbenches; i++)

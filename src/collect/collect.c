@@ -145,6 +145,7 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 	json_object_set_new(facts, "schema", json_string("boxaudit-facts/1"));
 	set_meta(facts, root, live);
 	json_object_set_new(facts, "refused", json_array());
+	json_object_set_new(facts, "notes", json_array());
 	json_object_set_new(facts, "files", json_object());
 	json_object_set_new(facts, "dirs", json_object());
 

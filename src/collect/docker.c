@@ -149,24 +149,35 @@ static json_t *load_daemon_json(const struct rootfs *r, json_t *daemon, const ch
 	return file;
 }
 
-/*
- * With several dockerd processes (a host running a second daemon), audit the
- * one serving the Engine API endpoint boxaudit talks to: the process whose
- * -H/--host names that unix socket.  Otherwise the first, in pid order.
- */
-static size_t pick_process(const struct proc_info *procs, size_t n, const char *endpoint)
+/* The --pidfile a dockerd's own command line names, or NULL. */
+static char *dockerd_pidfile(const struct proc_info *p)
 {
-	if (!endpoint || strncmp(endpoint, "unix://", 7) || n < 2)
-		return 0;
-	const char *sock = endpoint + 7;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 1; k < procs[i].argc; k++) {
-			const char *a = procs[i].argv[k];
-			const char *u = strstr(a, "unix://");
-			if (u && !strcmp(u + 7, sock))
-				return i;
-		}
-	return 0;
+	json_t *argv = json_array();
+	for (size_t i = 0; i < p->argc; i++)
+		json_array_append_new(argv, json_string(p->argv[i]));
+	struct dockerd_argv a;
+	dockerd_parse_argv(argv, &a);
+	const char *f = setting_str(a.settings, "pidfile");
+	char *out = f ? xstrdup(f) : NULL;
+	dockerd_argv_release(&a);
+	json_decref(argv);
+	return out;
+}
+
+/*
+ * The Engine API socket boxaudit talks to, when it is this host's unix
+ * socket: --docker-host, else DOCKER_HOST, else the default.  *named says
+ * whether the operator chose it.
+ */
+static const char *audited_socket(const struct collect_ctx *ctx, int *named)
+{
+	const char *h = ctx->opts ? ctx->opts->docker_host : NULL;
+	if (!h)
+		h = getenv("DOCKER_HOST");
+	*named = h && *h;
+	if (!*named)
+		return "/var/run/docker.sock";
+	return !strncmp(h, "unix://", 7) && h[7] ? h + 7 : NULL;
 }
 
 int collect_docker(struct collect_ctx *ctx)
@@ -205,15 +216,36 @@ int collect_docker(struct collect_ctx *ctx)
 		json_object_set_new(daemon, "proc_error", json_string(perr));
 		free(perr);
 	}
-	json_object_set_new(daemon, "running", json_boolean(nprocs > 0));
 	json_t *pids = json_array();
 	for (size_t i = 0; i < nprocs; i++)
 		json_array_append_new(pids, json_integer(procs[i].pid));
 	json_object_set_new(daemon, "processes", pids);
-	if (nprocs) {
-		const char *endpoint = ctx->opts && ctx->opts->docker_host ? ctx->opts->docker_host :
-				       getenv("DOCKER_HOST");
-		size_t k = ctx->live ? pick_process(procs, nprocs, endpoint) : 0;
+	/* A process named dockerd is only a candidate: which one is the host's (collect/proc.h). */
+	static const char *const pidfiles[] = { "/var/run/docker.pid", "/run/docker.pid", NULL };
+	int named = 0;
+	const char *sock = audited_socket(ctx, &named);
+	struct proc_service svc = {
+		.unit = "docker.service", .pidfiles = pidfiles, .pidfile_of = dockerd_pidfile,
+		.socket = sock, .peer_may_be_unprivileged = named,
+		.unprivileged_when_alone = !json_is_true(json_object_get(service, "exists")),
+		.socket_peer = ctx->live && sock && !(ctx->opts && ctx->opts->no_api) ? proc_socket_peer(sock) : 0,
+	};
+	json_t *ident = NULL;
+	int k = nprocs ? proc_identify(r, ctx->live, procs, nprocs, &svc, &ident) : -1;
+	if (ident) {
+		json_object_set_new(daemon, "identification", ident);
+		proc_note_rejected(json_object_get(ctx->facts, "notes"), "dockerd", ident);
+	}
+	json_object_set_new(daemon, "running", json_boolean(k >= 0 || k == -2));
+	char *ambiguous = NULL;
+	if (k == -2) {
+		char *list = json_dumps(json_object_get(ident, "ambiguous"), JSON_COMPACT);
+		ambiguous = xasprintf("more than one dockerd could be the host's daemon (pids %s), with the same "
+				      "evidence; boxaudit does not guess (see docker.daemon.identification)", list);
+		free(list);
+		json_object_set_new(daemon, "process", json_null());
+		json_object_set_new(daemon, "argv_source", json_string("ambiguous"));
+	} else if (k >= 0) {
 		json_t *pj = proc_info_json(&procs[k]);
 		argv = json_incref(json_object_get(pj, "argv"));
 		json_object_set_new(daemon, "process", pj);
@@ -292,6 +324,13 @@ int collect_docker(struct collect_ctx *ctx)
 	 */
 	if (!argv_err && !have_proc)
 		argv_err = systemd_unit_error(service);
+	if (!fatal && ambiguous) {
+		json_decref(file);
+		file = NULL;
+		fatal = ambiguous;
+		ambiguous = NULL;
+	}
+	free(ambiguous);
 	if (!fatal && argv_err) {
 		json_decref(file);
 		file = NULL;

@@ -128,6 +128,30 @@ static json_t *path_or_null(const char *p)
 	return p ? json_string(p) : json_null();
 }
 
+/*
+ * Which of the processes found is the host's service (collect/proc.h);
+ * the record goes in o.identification.  Ambiguity is recorded as an
+ * error of the component: its settings cannot be known.
+ */
+static int identify(const struct rootfs *r, int live, struct proc_info *procs, size_t n, const char *unit,
+		    json_t *o, json_t *notes)
+{
+	if (!n)
+		return -1;
+	struct proc_service svc = { .unit = unit };
+	json_t *ident = NULL;
+	int k = proc_identify(r, live, procs, n, &svc, &ident);
+	json_object_set_new(o, "identification", ident);
+	proc_note_rejected(notes, unit, ident);
+	if (k == -2) {
+		char *list = json_dumps(json_object_get(ident, "ambiguous"), JSON_COMPACT);
+		json_object_set_new(o, "ambiguous", json_sprintf("more than one process could be the host's %s "
+				    "(pids %s), with the same evidence; boxaudit does not guess", unit, list));
+		free(list);
+	}
+	return k;
+}
+
 /* ---- kube-proxy ------------------------------------------------------ */
 
 static const struct pflag_def proxy_flags[] = {
@@ -160,7 +184,7 @@ static const char *last_flag(json_t *flags, const char *name)
  * the flag help "This parameter is ignored if a config file is specified
  * by --config"); without it, the flag or the default 127.0.0.1:10249.
  */
-static json_t *collect_proxy(const struct rootfs *r)
+static json_t *collect_proxy(const struct rootfs *r, int live, json_t *notes)
 {
 	static const char *const names[] = {"kube-proxy", NULL};
 	struct proc_info *procs = NULL;
@@ -172,18 +196,19 @@ static json_t *collect_proxy(const struct rootfs *r)
 		json_object_set_new(o, "proc_error", json_string(err));
 		free(err);
 	}
-	json_object_set_new(o, "running", json_boolean(n > 0));
-	if (!n) {
+	int k = identify(r, live, procs, n, "kube-proxy.service", o, notes);
+	json_object_set_new(o, "running", json_boolean(k >= 0));
+	if (k < 0) {
 		proc_info_free_all(procs, n);
 		return o;
 	}
-	json_t *pj = proc_info_json(&procs[0]);
+	json_t *pj = proc_info_json(&procs[k]);
 	redact_argv(json_object_get(pj, "argv"));
 	json_object_set_new(o, "process", pj);
 	struct pflag_result pf;
-	size_t argc = procs[0].argc;
+	size_t argc = procs[k].argc;
 	pflag_parse(proxy_flags, sizeof(proxy_flags) / sizeof(proxy_flags[0]),
-		    PFLAG_NORMALIZE_UNDERSCORE, (const char *const *)procs[0].argv + (argc > 0),
+		    PFLAG_NORMALIZE_UNDERSCORE, (const char *const *)procs[k].argv + (argc > 0),
 		    argc > 0 ? argc - 1 : 0, &pf);
 	json_t *settings = json_object(), *files = json_object();
 	const char *config = last_flag(pf.flags, "config");
@@ -258,7 +283,7 @@ static int is_kubelet(const struct proc_info *p)
 }
 
 static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
-			       const struct kube_schema *schema)
+			       const struct kube_schema *schema, int live, json_t *notes)
 {
 	static const char *const names[] = {"kubelet", "hyperkube", NULL};
 	struct proc_info *procs = NULL;
@@ -274,13 +299,26 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 		json_object_set_new(o, "proc_error", json_string(err));
 		free(err);
 	}
-	size_t k;
-	for (k = 0; k < n && !is_kubelet(&procs[k]); k++)
-		;
+	/* hyperkube runs other components too: only its kubelet is a candidate. */
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (is_kubelet(&procs[i]))
+			procs[nk++] = procs[i];
+		else
+			proc_info_release(&procs[i]);
+	}
+	n = nk;
+	int ki = identify(r, live, procs, n, "kubelet.service", o, notes);
+	size_t k = ki >= 0 ? (size_t)ki : n;
 	int unit_usable = json_is_true(json_object_get(unit, "exists")) &&
 			  !json_is_true(json_object_get(unit, "masked"));
-	json_object_set_new(o, "running", json_boolean(k < n));
-	if (k < n) {
+	json_object_set_new(o, "running", json_boolean(k < n || ki == -2));
+	if (ki == -2) {
+		/* Which command line is the kubelet's is unknown: its settings are too. */
+		argv = json_array();
+		json_object_set_new(o, "process", json_null());
+		json_object_set_new(o, "argv_source", json_string("ambiguous"));
+	} else if (k < n) {
 		json_t *pj = proc_info_json(&procs[k]);
 		argv = json_incref(json_object_get(pj, "argv"));
 		json_object_set_new(o, "process", pj);
@@ -338,7 +376,8 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	}
 	json_object_set_new(o, "argv", argv);
 	/* Without a process the command line is the unit's: an unread drop-in may change it. */
-	const char *fatal = k < n ? procs[k].argv_error : systemd_unit_error(json_object_get(
+	const char *fatal = ki == -2 ? json_string_value(json_object_get(o, "ambiguous")) :
+			    k < n ? procs[k].argv_error : systemd_unit_error(json_object_get(
 		json_object_get(o, "systemd"), "kubelet.service"));
 	if (fatal) {
 		/* an empty or cut command line would read as flag-mode defaults */
@@ -456,11 +495,12 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 int collect_kubernetes(struct collect_ctx *ctx)
 {
 	json_t *k = json_object();
-	json_t *proxy = collect_proxy(ctx->root);
+	json_t *notes = json_object_get(ctx->facts, "notes");
+	json_t *proxy = collect_proxy(ctx->root, ctx->live, notes);
 	/* What the kubelet's effective configuration tracks is data. */
 	static const struct kube_schema none;
 	const struct component *c = defs_component(ctx->opts->defs, "kubelet");
-	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"), c ? &c->schema : &none);
+	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"), c ? &c->schema : &none, ctx->live, notes);
 	if (!c)
 		json_array_append_new(json_object_get(kubelet, "errors"),
 				      json_string("no definition of the kubelet's configuration is loaded "

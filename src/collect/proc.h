@@ -24,7 +24,10 @@ struct proc_info {
 	char **argv;	/* NULL-terminated */
 	size_t argc;
 	uid_t uid;	/* real uid from /proc/PID/status */
+	uid_t euid;	/* effective uid */
 	char *argv_error;	/* why argv is empty (cmdline over the cap), or NULL */
+	char *pid_ns, *mnt_ns;	/* "pid:[4026531836]" from /proc/PID/ns, or NULL when unreadable */
+	char *cgroup;		/* /proc/PID/cgroup, or NULL */
 };
 
 /*
@@ -43,5 +46,61 @@ void proc_info_free_all(struct proc_info *v, size_t n);
  * new reference.
  */
 json_t *proc_info_json(const struct proc_info *p);
+
+/*
+ * Which of several processes of one name is the host's service.  A name is
+ * no evidence: anyone can run a binary called dockerd.  Only what an
+ * unprivileged user cannot forge counts (docs/SECURITY.md):
+ * - it runs as root (real and effective uid 0), in the pid and mount
+ *   namespaces of the host's init (/proc/1/ns; boxaudit's own on a live
+ *   audit where init's cannot be read), from an executable that no
+ *   non-root user can write (the file and every directory above it);
+ *   otherwise it is rejected, whatever else it claims;
+ * - then, strongest first: it serves the socket boxaudit talks to
+ *   (SO_PEERCRED of the Engine API socket), it is in the service's own
+ *   cgroup (/system.slice/UNIT, which only root can place it in), a pid
+ *   file that only root can write holds its pid.
+ * The candidate with the strongest evidence is chosen; when several share
+ * it, none is: the caller reports them all.  A non-root process never
+ * outranks a root one.
+ */
+struct proc_service {
+	const char *unit;		/* "docker.service" */
+	const char *const *pidfiles;	/* pid files the service writes by default, or NULL */
+	/* The pid file a candidate's own command line names, as a new string, or NULL. */
+	char *(*pidfile_of)(const struct proc_info *p);
+	pid_t socket_peer;		/* the process serving the audited socket, or 0 */
+	const char *socket;		/* that socket, for the record */
+	int peer_may_be_unprivileged;	/* the operator named the socket: a rootless daemon counts */
+	/*
+	 * The service is not configured to run as root (no system unit): a
+	 * non-root process (a rootless daemon) may be chosen when no root one
+	 * is, and is recorded as such.
+	 */
+	int unprivileged_when_alone;
+};
+
+/*
+ * Returns the index of the host's process in procs, -1 when no candidate
+ * can be trusted (or there is none), -2 when several are equally likely.
+ * *record (a new object) says for every candidate why it was accepted or
+ * rejected: {"candidates": [{"pid", "uid", "exe", "accepted", "reason" |
+ * "evidence": [...]}], "chosen": PID | null, "identified_by": [...],
+ * "ambiguous": [PID, ...] (only on -2)}.
+ */
+int proc_identify(const struct rootfs *r, int live, const struct proc_info *procs, size_t n,
+		  const struct proc_service *svc, json_t **record);
+
+/*
+ * Append to notes (an array of strings) one sentence per candidate of the
+ * record that was not taken for the host's service named what.
+ */
+void proc_note_rejected(json_t *notes, const char *what, const json_t *record);
+
+/*
+ * The pid of the process listening on the unix socket at path (this
+ * host's, live audits only), from SO_PEERCRED; 0 when it cannot be told.
+ */
+pid_t proc_socket_peer(const char *path);
 
 #endif

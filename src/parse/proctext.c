@@ -6,24 +6,77 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-int proc_status_uid(const char *status, uid_t *uid)
+/* The n-th number (0-based) of the "Uid:" line of a status file. */
+static int uid_field(const char *status, int n, uid_t *uid)
 {
 	const char *p = status;
 	while (p && *p) {
 		if (!strncmp(p, "Uid:", 4)) {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(p + 4, &end, 10);
-			if (errno || end == p + 4)
-				return -1;
-			*uid = (uid_t)v;
-			return 0;
+			const char *q = p + 4;
+			for (int i = 0; i <= n; i++) {
+				char *end;
+				errno = 0;
+				unsigned long v = strtoul(q, &end, 10);
+				if (errno || end == q || v > 0xfffffffeUL)
+					return -1;
+				if (i == n) {
+					*uid = (uid_t)v;
+					return 0;
+				}
+				q = end;
+			}
 		}
 		p = strchr(p, '\n');
 		if (p)
 			p++;
 	}
 	return -1;
+}
+
+char proc_status_state(const char *status)
+{
+	for (const char *p = status; p && *p;) {
+		if (!strncmp(p, "State:", 6)) {
+			p += 6;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			return *p >= 'A' && *p <= 'Z' ? *p : 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+int proc_status_uid(const char *status, uid_t *uid)
+{
+	return uid_field(status, 0, uid);
+}
+
+int proc_status_euid(const char *status, uid_t *euid)
+{
+	return uid_field(status, 1, euid);
+}
+
+int proc_cgroup_in(const char *cgroup, const char *path)
+{
+	size_t n = strlen(path);
+	for (const char *line = cgroup; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		/* ID:CONTROLLERS:PATH; the path is everything after the second colon. */
+		const char *c1 = memchr(line, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+		if (c2) {
+			const char *cp = c2 + 1;
+			size_t cl = len - (size_t)(cp - line);
+			if (cl == n && !memcmp(cp, path, n))
+				return 1;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return 0;
 }
 
 char **proc_split_argv(const char *data, size_t len, size_t *argc)

@@ -61,6 +61,48 @@ else
 	kill "$pid" 2>/dev/null
 fi
 
+# Trust: a dockerd stand-in run by nobody with hardened flags, and one run
+# by root in another pid namespace, beside root's own: neither is taken for
+# the host's daemon, whatever their pids (collect/proc.h).
+if [ "$(running dockerd)" -gt 0 ]; then
+	echo "ok $((H_N += 1)) # SKIP a dockerd runs on this host: the stand-ins would not be alone"
+elif [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
+	echo "ok $((H_N += 1)) # SKIP needs root and the user nobody"
+else
+	F=$(mktemp -d /tmp/boxaudit-fake.XXXXXX)
+	chmod 0755 "$F"
+	chown nobody "$F"
+	su nobody -s /bin/sh -c "cp /bin/sh '$F/dockerd'"
+	su nobody -s /bin/sh -c "exec '$F/dockerd' -c 'sleep 60' --userland-proxy=false" &
+	fake=$!
+	"$D/bin/dockerd" -c 'sleep 60' --userland-proxy=true &
+	real=$!
+	H_PIDS="${H_PIDS:-} $fake $real"
+	other=""
+	if unshare --pid --fork "$D/bin/dockerd" -c 'sleep 60' --userland-proxy=false 2>/dev/null & then
+		other=$!
+		H_PIDS="$H_PIDS $other"
+	fi
+	sleep 0.5
+	h_audit "$D/t" --no-api --benchmark cis-docker-1.8.0 --check 2.17 --format json --dump-facts "$D/t.facts"
+	is "$(status "$D/t" 2.17)" FAIL "nobody's and another namespace's dockerd do not decide 2.17: root's --userland-proxy=true does"
+	realpid=$(jq -r '.docker.daemon.identification.chosen' "$D/t.facts")
+	is "$(jq -r --argjson p "$realpid" '.docker.daemon.identification.candidates[] | select(.pid == $p) | .uid' "$D/t.facts")" 0 "the chosen dockerd runs as root"
+	like "$(jq -r '[.docker.daemon.identification.candidates[] | select(.uid == 65534) | .reason] | first' "$D/t.facts")" \
+		"runs as uid 65534, not root" "nobody's stand-in is rejected for its uid"
+	if [ -n "$other" ] && jq -e '[.docker.daemon.identification.candidates[] | select(.reason // "" | test("pid namespace"))] | length == 1' "$D/t.facts" >/dev/null; then
+		ok "the stand-in in another pid namespace is rejected"
+	elif [ -n "$other" ]; then
+		notok "the stand-in in another pid namespace is rejected" "$(jq -c .docker.daemon.identification "$D/t.facts")"
+	else
+		echo "ok $((H_N += 1)) # SKIP unshare --pid is not permitted here"
+	fi
+	like "$(jq -r '.notes | join(" | ")' "$D/t.json")" "not taken for the host's dockerd" "the report says which processes were not taken for the daemon"
+	kill $fake $real $other 2>/dev/null
+	wait $fake $real $other 2>/dev/null
+	rm -rf "$F"
+fi
+
 # The same cap under --root: ROOT/proc/4242 is a dockerd whose cmdline is a
 # 1.1 MB file (exe a symlink to /usr/bin/dockerd, as procfs shows it).
 h_base "$D/root"

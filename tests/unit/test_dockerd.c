@@ -364,9 +364,21 @@ static const struct collect_case collect_cases[] = {
 	 "\"env_files\":{\"/etc/sysconfig/docker\":{\"exists\":true,\"error\":\"/etc/sysconfig/docker:1: unterminated single quote\"}}},"
 	 "\"systemd\":{\"docker.service\":{\"masked\":true}},"
 	 "\"sockets\":{\"docker\":{\"value\":null,\"source\":\"daemon.json:hosts\"}}}"},
-	{"a running dockerd in the (fake) /proc wins over the unit; rootless user",
+	/* An unprivileged process named dockerd is never taken for the host's configured daemon. */
+	{"a non-root dockerd in the (fake) /proc does not win over docker.service",
 	 {{"/lib/systemd/system/docker.service", DEBIAN_UNIT, NULL},
 	  {"/proc/812/exe", NULL, "/usr/bin/dockerd"},
+	  {"/proc/812/comm", "dockerd\n", NULL},
+	  {"/proc/812/status", "Name:\tdockerd\nUid:\t1000\t1000\t1000\t1000\n", NULL},
+	  {"/proc/812/cmdline", "dockerd\0--icc=false", NULL},
+	  {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n", NULL}},
+	 "{\"daemon\":{\"running\":false,\"argv_source\":\"systemd:docker.service\",\"processes\":[812],"
+	 "\"process\":null,\"rootless\":false,"
+	 "\"identification\":{\"chosen\":null,\"candidates\":[{\"pid\":812,\"uid\":1000,\"exe\":\"/usr/bin/dockerd\",\"accepted\":false,"
+	 "\"reason\":\"runs as uid 1000, not root: not the host's service\"}]},"
+	 "\"settings\":{\"icc\":{\"value\":true,\"source\":\"default\"}}}}"},
+	{"a rootless dockerd is audited when no docker.service is configured",
+	 {{"/proc/812/exe", NULL, "/usr/bin/dockerd"},
 	  {"/proc/812/comm", "dockerd\n", NULL},
 	  {"/proc/812/status", "Name:\tdockerd\nUid:\t1000\t1000\t1000\t1000\n", NULL},
 	  {"/proc/812/cmdline", "dockerd", NULL},
@@ -375,6 +387,7 @@ static const struct collect_case collect_cases[] = {
 	 "{\"daemon\":{\"running\":true,\"argv_source\":\"proc:812\",\"processes\":[812],"
 	 "\"process\":{\"pid\":812,\"exe\":\"/usr/bin/dockerd\",\"argv\":[\"dockerd\"],\"uid\":1000},"
 	 "\"rootless\":true,\"user\":{\"uid\":1000,\"name\":\"alice\"},"
+	 "\"identification\":{\"chosen\":812},"
 	 "\"config_file\":{\"path\":\"/home/alice/.config/docker/daemon.json\",\"exists\":true,\"source\":\"default(rootless)\"},"
 	 "\"settings\":{\"log-level\":{\"value\":\"warn\",\"source\":\"daemon.json:log-level\"}}},"
 	 "\"sockets\":{\"docker\":{\"value\":\"/run/user/1000/docker.sock\",\"source\":\"default(rootless)\"}}}"},

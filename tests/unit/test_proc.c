@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "collect/proc.h"
+#include "parse/proctext.h"
 #include "docker_tree.h"
 
 static struct tree t;
@@ -177,6 +178,39 @@ static void test_live_self(void **state)
 	rootfs_close(&root);
 }
 
+
+/* The status and cgroup parsers, on real and malformed text. */
+static void test_status_and_cgroup(void **state)
+{
+	(void)state;
+	uid_t u = 7;
+	const char *st = "Name:\tdockerd\nState:\tS (sleeping)\nUid:\t0\t1000\t0\t0\n";
+	assert_int_equal(proc_status_uid(st, &u), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(proc_status_euid(st, &u), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(proc_status_state(st), 'S');
+	assert_int_equal(proc_status_state("State:\tZ (zombie)\n"), 'Z');
+	/* Malformed: no Uid line, a Uid line cut short, garbage, an id out of range. */
+	assert_int_equal(proc_status_uid("Name:\tx\n", &u), -1);
+	assert_int_equal(proc_status_euid("Uid:\t0\n", &u), -1);
+	assert_int_equal(proc_status_uid("Uid:\tzero\t0\n", &u), -1);
+	assert_int_equal(proc_status_uid("Uid:\t99999999999\t0\n", &u), -1);
+	assert_int_equal(proc_status_state("Name:\tx\n"), 0);
+	assert_int_equal(proc_status_state("State:\t?\n"), 0);
+
+	assert_true(proc_cgroup_in("0::/system.slice/docker.service\n", "/system.slice/docker.service"));
+	assert_true(proc_cgroup_in("12:pids:/x\n1:name=systemd:/system.slice/kubelet.service\n",
+				   "/system.slice/kubelet.service"));
+	/* A sub-cgroup, a prefix, a user's slice, an unterminated or colon-less line are not it. */
+	assert_false(proc_cgroup_in("0::/system.slice/docker.service/sub\n", "/system.slice/docker.service"));
+	assert_false(proc_cgroup_in("0::/system.slice/docker.servic\n", "/system.slice/docker.service"));
+	assert_false(proc_cgroup_in("0::/user.slice/system.slice/docker.service\n", "/system.slice/docker.service"));
+	assert_false(proc_cgroup_in("/system.slice/docker.service", "/system.slice/docker.service"));
+	assert_false(proc_cgroup_in("", "/system.slice/docker.service"));
+	assert_true(proc_cgroup_in("0::/system.slice/docker.service", "/system.slice/docker.service"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_find_other_names),
 		cmocka_unit_test(test_no_proc),
 		cmocka_unit_test(test_live_self),
+		cmocka_unit_test(test_status_and_cgroup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
