@@ -53,8 +53,11 @@
 /* Nesting of a YAML document, and the nodes it expands to (each alias use counted). */
 #define YAMLJSON_MAX_DEPTH 64
 #define YAMLJSON_MAX_NODES 1000000
+/* Text a YAML document may expand to, aliases expanded (definitions, waivers). */
+#define YAMLJSON_MAX_BYTES (16u << 20)
 /* The same for a Kubernetes configuration file read as the kubelet reads it. */
 #define KUBE_YAML_MAX_NODES 200000
+#define KUBE_YAML_MAX_BYTES (16u << 20)
 
 /* ---- the Docker Engine API (collect/dockerapi.h, collect/containers.h, collect/imagescan.h) ---- */
 
@@ -92,6 +95,9 @@
 #define DEFS_FILE_CAP (8u << 20)
 /* Errors reported per definitions load before the rest are counted. */
 #define DEFS_MAX_ERRORS 200
+/* What a definitions file may expand to, YAML aliases expanded. */
+#define DEFS_MAX_EXPANDED_BYTES (16u << 20)
+#define DEFS_MAX_EXPANDED_NODES 500000
 /* Waiver files larger than this are refused. */
 #define WAIVERS_MAX_BYTES (4u << 20)
 /* Reports larger than this are refused. */

@@ -1,4 +1,5 @@
 #include "config.h"
+#include <stdint.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <math.h>
@@ -44,6 +45,7 @@ static json_t *core_plain(const char *s)
 
 const struct yamljson_dialect yamljson_core = {
 	.plain = core_plain, .max_nodes = YAMLJSON_MAX_NODES, .max_depth = YAMLJSON_MAX_DEPTH,
+	.max_bytes = YAMLJSON_MAX_BYTES,
 };
 
 struct walk {
@@ -177,6 +179,103 @@ json_t *yamljson_node(yaml_document_t *doc, yaml_node_t *node, const char *name,
 	return v;
 }
 
+/* ---- the expansion budget ---- */
+
+struct sizing {
+	yaml_document_t *doc;
+	size_t *bytes, *nodes;	/* per node index (1-based), expanded */
+	unsigned char *state;	/* 0 unseen, 1 being sized, 2 done */
+	int cycle;
+};
+
+/* Expanded size of node idx: bytes of text (plus a little per node) and nodes, saturating. */
+static void size_of(struct sizing *z, int idx, int depth)
+{
+	yaml_node_t *n = yaml_document_get_node(z->doc, idx);
+	if (!n || z->cycle)
+		return;
+	if (z->state[idx] == 2)
+		return;
+	if (z->state[idx] == 1 || depth > YAMLJSON_MAX_DEPTH * 4) {
+		z->cycle = 1;
+		return;
+	}
+	z->state[idx] = 1;
+	size_t b = 8, c = 1;
+#define ADD(x, y) ((x) > SIZE_MAX - (y) ? SIZE_MAX : (x) + (y))
+	if (n->type == YAML_SCALAR_NODE) {
+		b = ADD(b, n->data.scalar.length);
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+			size_of(z, *it, depth + 1);
+			b = ADD(b, z->bytes[*it]);
+			c = ADD(c, z->nodes[*it]);
+		}
+	} else if (n->type == YAML_MAPPING_NODE) {
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+			size_of(z, p->key, depth + 1);
+			size_of(z, p->value, depth + 1);
+			b = ADD(ADD(b, z->bytes[p->key]), z->bytes[p->value]);
+			c = ADD(ADD(c, z->nodes[p->key]), z->nodes[p->value]);
+		}
+	}
+#undef ADD
+	z->bytes[idx] = b;
+	z->nodes[idx] = c;
+	z->state[idx] = 2;
+}
+
+int yamljson_check_budget(yaml_document_t *doc, const char *name, int quote,
+			  size_t max_bytes, size_t max_nodes, char **err)
+{
+	yaml_node_t *root = yaml_document_get_root_node(doc);
+	if (!root)
+		return 0;
+	size_t count = (size_t)(doc->nodes.top - doc->nodes.start);
+	struct sizing z = {
+		doc, xcalloc(count + 1, sizeof(size_t)), xcalloc(count + 1, sizeof(size_t)),
+		xcalloc(count + 1, 1), 0,
+	};
+	size_of(&z, 1, 0);
+	const char *q = quote ? "'" : "";
+	int rc = 0;
+	if (z.cycle) {
+		*err = xasprintf("%s%s%s:%zu:%zu: a YAML alias refers to a node that contains it",
+				 q, name, q, root->start_mark.line + 1, root->start_mark.column + 1);
+		rc = -1;
+	} else if (z.bytes[1] > max_bytes || z.nodes[1] > max_nodes) {
+		/* Name the innermost node that is over the budget by itself: where the aliases pile up. */
+		int at = 1;
+		for (int moved = 1; moved;) {
+			moved = 0;
+			yaml_node_t *n = yaml_document_get_node(doc, at);
+			int kids[2] = {0, 0};
+			if (n->type == YAML_SEQUENCE_NODE) {
+				for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top && !moved; it++)
+					if (z.bytes[*it] > max_bytes || z.nodes[*it] > max_nodes)
+						at = *it, moved = 1;
+			} else if (n->type == YAML_MAPPING_NODE) {
+				for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top && !moved; p++) {
+					kids[0] = p->key;
+					kids[1] = p->value;
+					for (int k = 0; k < 2 && !moved; k++)
+						if (z.bytes[kids[k]] > max_bytes || z.nodes[kids[k]] > max_nodes)
+							at = kids[k], moved = 1;
+				}
+			}
+		}
+		yaml_node_t *n = yaml_document_get_node(doc, at);
+		*err = xasprintf("%s%s%s:%zu:%zu: document too deep or too large: it expands (through YAML aliases) to more than "
+				 "%zu bytes or %zu nodes", q, name, q, n->start_mark.line + 1,
+				 n->start_mark.column + 1, max_bytes, max_nodes);
+		rc = -1;
+	}
+	free(z.bytes);
+	free(z.nodes);
+	free(z.state);
+	return rc;
+}
+
 json_t *yamljson_parse_dialect(const char *text, size_t len, const char *name,
 			       const struct yamljson_dialect *d, char **err)
 {
@@ -203,6 +302,8 @@ json_t *yamljson_parse_dialect(const char *text, size_t len, const char *name,
 	yaml_node_t *rootn = yaml_document_get_root_node(&doc);
 	if (!rootn) {
 		out = json_null();
+	} else if (yamljson_check_budget(&doc, name, d->quote_name, d->max_bytes, d->max_nodes, err) < 0) {
+		out = NULL;
 	} else {
 		struct walk w = { &doc, d, name, d->max_nodes, NULL };
 		out = walk_node(&w, rootn, 0);

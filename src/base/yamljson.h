@@ -8,7 +8,8 @@
  * sigs.k8s.io/yaml: YAML 1.1 booleans, last key wins, keys as text) passes
  * its own dialect.  Quoted scalars are always strings.  Aliases are
  * expanded, and a document that nests or expands beyond the dialect's
- * limits is refused ("billion laughs").
+ * limits, in nodes or in bytes, is refused before it is expanded ("billion
+ * laughs").
  */
 #ifndef BOXAUDIT_YAMLJSON_H
 #define BOXAUDIT_YAMLJSON_H
@@ -25,6 +26,7 @@ struct yamljson_dialect {
 	int reject_merge_keys;	/* "<<" is an error */
 	int quote_name;		/* messages say 'NAME':LINE:COL rather than NAME:LINE:COL */
 	size_t max_nodes;	/* nodes produced, each alias use counted */
+	size_t max_bytes;	/* text produced, each alias use counted */
 	int max_depth;
 };
 
@@ -43,6 +45,17 @@ json_t *yamljson_parse_dialect(const char *text, size_t len, const char *name,
 /* Convert one node of a loaded document, core dialect (new reference, NULL with *err). */
 json_t *yamljson_node(yaml_document_t *doc, yaml_node_t *node, const char *name,
 		      int depth, char **err);
+
+/*
+ * The expansion budget of a loaded document: every alias expanded as
+ * often as it is used, the document must stay within max_bytes of text
+ * and max_nodes nodes, and no alias may refer to a node containing it.
+ * The sizes are computed once per node (aliases share nodes in libyaml's
+ * document), so checking costs no more than the file itself.  0, or -1
+ * with *err = "NAME:LINE:COL: ..." naming where the aliases pile up.
+ */
+int yamljson_check_budget(yaml_document_t *doc, const char *name, int quote,
+			  size_t max_bytes, size_t max_nodes, char **err);
 
 /* The scalar's text or NULL when node is not a scalar (borrowed). */
 const char *yamljson_scalar(const yaml_node_t *node);

@@ -74,8 +74,12 @@ static int load_text(struct loader *lp, size_t before, const char *text, size_t 
 	}
 	yaml_parser_delete(&parser);
 	yaml_node_t *rootn = yaml_document_get_root_node(&l.doc);
+	char *berr = NULL;
 	if (!rootn) {
 		defs_add_error(d, xasprintf("%s: empty file", path));
+	} else if (yamljson_check_budget(&l.doc, path, 0, DEFS_MAX_EXPANDED_BYTES, DEFS_MAX_EXPANDED_NODES, &berr) < 0) {
+		/* Walked once per use of each alias, a small file could cost gigabytes. */
+		defs_add_error(d, berr);
 	} else if (rootn->type != YAML_MAPPING_NODE) {
 		loader_error(&l, rootn, "expected a mapping with 'rules', 'benchmark', 'platform' or 'component'");
 	} else if (loader_map_get(&l, rootn, "rules")) {

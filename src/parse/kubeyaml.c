@@ -97,6 +97,7 @@ static json_t *resolve_plain(const char *s)
 static const struct yamljson_dialect kube_yaml = {
 	.plain = resolve_plain, .last_key_wins = 1, .keys_as_text = 1,
 	.reject_merge_keys = 1, .quote_name = 1, .max_nodes = KUBE_YAML_MAX_NODES, .max_depth = YAMLJSON_MAX_DEPTH,
+	.max_bytes = KUBE_YAML_MAX_BYTES,
 };
 
 json_t *kube_yaml_to_json(const char *text, size_t len, const char *name, char **err)

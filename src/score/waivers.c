@@ -9,6 +9,7 @@
 #include "score/waivers.h"
 #include "base/buf.h"
 #include "base/jstr.h"
+#include "base/yamljson.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -149,6 +150,10 @@ int waivers_parse(struct waivers *w, const char *text, size_t len, const char *n
 	yaml_node_t *root = yaml_document_get_root_node(&doc), *list = root;
 	if (!root) {
 		*err = xasprintf("%s:1: the waiver file is empty", name);
+		rc = -1;
+		goto out;
+	}
+	if (yamljson_check_budget(&doc, name, 0, YAMLJSON_MAX_BYTES, YAMLJSON_MAX_NODES, err) < 0) {
 		rc = -1;
 		goto out;
 	}

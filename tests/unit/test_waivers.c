@@ -75,6 +75,8 @@ static const struct {
 	{ "waivers:\n  - check: '5.5'\n    check: '5.6'\n    reason: r\n    owner: o\n    expires: 2030-01-01\n",
 	  "f:3: duplicate waiver key 'check'" },
 	{ "waivers:\n  - {check: '1', reason: r, owner: o, expires: 2030-01-01}\n  - {check: '2'}\n", "f:3: the waiver has no" },
+	/* An alias bomb: a few hundred bytes, 10^8 nodes expanded; refused before expansion. */
+	{ "x0: &a0 [l,l,l,l,l,l,l,l,l,l]\nx1: &a1 [*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0]\nx2: &a2 [*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1]\nx3: &a3 [*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2]\nx4: &a4 [*a3,*a3,*a3,*a3,*a3,*a3,*a3,*a3,*a3,*a3]\nx5: &a5 [*a4,*a4,*a4,*a4,*a4,*a4,*a4,*a4,*a4,*a4]\nx6: &a6 [*a5,*a5,*a5,*a5,*a5,*a5,*a5,*a5,*a5,*a5]\nx7: &a7 [*a6,*a6,*a6,*a6,*a6,*a6,*a6,*a6,*a6,*a6]\nwaivers: []\n", "f:6:5: document too deep or too large: it expands (through YAML aliases)" },
 };
 
 static void test_parse_bad(void **state)
