@@ -59,6 +59,10 @@
 #define KUBE_YAML_MAX_NODES 200000
 #define KUBE_YAML_MAX_BYTES (16u << 20)
 
+/* Backtracking steps and depth of one regular-expression match (base/regex.h). */
+#define REGEX_MATCH_LIMIT 1000000
+#define REGEX_DEPTH_LIMIT 10000
+
 /* ---- the Docker Engine API (collect/dockerapi.h, collect/containers.h, collect/imagescan.h) ---- */
 
 /* Engine API timeouts when the caller gives none (--connect-timeout, --timeout). */

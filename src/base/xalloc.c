@@ -4,7 +4,7 @@
 #include <string.h>
 #include "base/xalloc.h"
 
-static void oom(size_t n)
+void xalloc_die(size_t n)
 {
 	fprintf(stderr, "boxaudit: out of memory allocating %zu bytes\n", n);
 	exit(2);
@@ -14,7 +14,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom(n);
+		xalloc_die(n);
 	return p;
 }
 
@@ -22,7 +22,7 @@ void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
-		oom(nmemb * size);
+		xalloc_die(nmemb * size);
 	return p;
 }
 
@@ -30,7 +30,7 @@ void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom(n);
+		xalloc_die(n);
 	return q;
 }
 

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 
 void *xmalloc(size_t n);
+/* Out of memory for n bytes, reported by a library that allocates itself (pcre2): exit 2. */
+void xalloc_die(size_t n) __attribute__((noreturn));
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

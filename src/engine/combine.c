@@ -77,7 +77,7 @@ json_t *combine_collection(struct ev *ev, const char *path, char **err, int *mis
 	}
 	if (source)
 		*source = NULL;
-	if (json_is_object(c) && json_object_get(c, "value") && json_object_get(c, "source")) {
+	if (leaf_is_wrapper(ev, absolute ? path + 2 : path, absolute, c)) {
 		if (source)
 			*source = json_string_value(json_object_get(c, "source"));
 		c = json_object_get(c, "value");

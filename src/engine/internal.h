@@ -75,6 +75,7 @@ enum status ops_judge_file(const struct expr *e, struct ev *ev, const json_t *f,
 			   struct trace_entry *t, const json_t *want);
 
 /* leaves.c */
+int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const json_t *n);
 const char *leaf_skipped_reason(json_t *base, const char *path);
 int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err);
 enum status leaf_absent_status(const struct expr *e, struct trace_entry *t, const char *what);

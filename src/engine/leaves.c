@@ -37,6 +37,23 @@ const char *leaf_skipped_reason(json_t *base, const char *path)
 }
 
 /*
+ * Is n a collector's {"value", "source"} wrapper?  Only where collectors
+ * put them: never inside what a daemon or a file handed over verbatim (an
+ * Engine API body, whose labels are anyone's keys), and only with a string
+ * source, so a container whose Config.User is {"value": .., "source": 7}
+ * is data, not a wrapper.
+ */
+int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const json_t *n)
+{
+	if (!json_is_object(n) || !json_is_string(json_object_get(n, "source")) ||
+	    !json_object_get(n, "value") || json_object_size(n) > 4)
+		return 0;
+	if (!absolute && ev->elem && ev->elem_source && !strncmp(ev->elem_source, "api:", 4))
+		return 0;
+	return strncmp(path, "docker.api", 10) != 0;
+}
+
+/*
  * Look a fact up: "$.a.b" from the document root, otherwise relative to the
  * current element (or the root outside an each).  A {"value","source"}
  * node is unwrapped.  Returns 1 found, 0 missing, -1 error (*err).
@@ -55,8 +72,7 @@ int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **sourc
 		*err = xstrdup(ferr);
 		return -1;
 	}
-	if (json_is_object(n) && json_object_get(n, "source") && json_object_get(n, "value") &&
-	    json_object_size(n) <= 4) {
+	if (leaf_is_wrapper(ev, p, absolute, n)) {
 		if (json_is_true(json_object_get(n, "conflict"))) {
 			const char *why = json_string_value(json_object_get(n, "conflict_reason"));
 			*err = why ? xstrdup(why) :

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine/internal.h"
+#include "base/regex.h"
 #include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
@@ -88,7 +89,8 @@ static int is_empty(const json_t *v)
 	return 0;
 }
 
-static int re_match(const pcre2_code *re, const json_t *v)
+/* 1 match, 0 none, -1 when pcre2 could not tell (*err). */
+static int re_match(const pcre2_code *re, const json_t *v, char **err)
 {
 	char *owned = NULL;
 	const char *s;
@@ -101,11 +103,9 @@ static int re_match(const pcre2_code *re, const json_t *v)
 		s = owned ? owned : "";
 		len = strlen(s);
 	}
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-	pcre2_match_data_free(md);
+	int rc = regex_match(re, s, len, err);
 	free(owned);
-	return rc >= 0;
+	return rc;
 }
 
 /* Resolve "$name" against the check's parameters. */
@@ -122,12 +122,76 @@ const json_t *ops_leaf_value(const struct expr *e, const struct ev *ev, char **e
 }
 
 /* Judge a plain value; returns PASS/FAIL, or ERROR with *err. */
+/* A value's JSON type as a reader names it; integers and reals are one. */
+static const char *type_word(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: case JSON_REAL: return "a number";
+	case JSON_TRUE: case JSON_FALSE: return "a boolean";
+	case JSON_ARRAY: return "a list";
+	case JSON_OBJECT: return "an object";
+	default: return "null";
+	}
+}
+
+/* The one scalar type of want (or of every element of a list want), or NULL. */
+static const char *wanted_type(const json_t *want, int list)
+{
+	if (!list)
+		return json_is_string(want) || json_is_number(want) || json_is_boolean(want) ? type_word(want) : NULL;
+	const char *t = NULL;
+	size_t i;
+	json_t *el;
+	json_array_foreach(want, i, el) {
+		const char *w = wanted_type(el, 0);
+		if (!w || (t && strcmp(t, w)))
+			return NULL;
+		t = w;
+	}
+	return t;
+}
+
+/*
+ * A fact of another JSON type than the rule compares it with is not a
+ * verdict: "root" is not {"value": "root"}, and an object where a string
+ * belongs (a hostile or broken daemon's answer) must not read as "not
+ * root".  Returns the complaint, or NULL when the types agree.
+ */
+static char *type_mismatch(const struct expr *e, const json_t *actual, const json_t *want)
+{
+	const char *t = NULL;
+	if (!actual || json_is_null(actual))
+		return NULL;
+	switch (e->op) {
+	case OP_EQ: case OP_NE: t = wanted_type(want, 0); break;
+	case OP_IN: case OP_NOT_IN: t = json_is_array(want) ? wanted_type(want, 1) : NULL; break;
+	case OP_REGEX: case OP_NOT_REGEX: {
+		/* Text, numbers and booleans are matched as text; a list element by element. */
+		if (json_is_object(actual))
+			return xstrdup("expected a string, got an object");
+		size_t i;
+		json_t *el;
+		json_array_foreach(actual, i, el)
+			if (json_is_object(el) || json_is_array(el))
+				return xasprintf("expected a list of strings, got %s in it", type_word(el));
+		return NULL;
+	}
+	default: return NULL;
+	}
+	if (t && strcmp(t, type_word(actual)))
+		return xasprintf("expected %s, got %s", t, type_word(actual));
+	return NULL;
+}
+
 enum status ops_judge_value(const struct expr *e, const json_t *actual,
 			    const json_t *want, char **err)
 {
 	double x, y;
 	size_t i;
 	json_t *el;
+	if ((*err = type_mismatch(e, actual, want)))
+		return ST_ERROR;
 	switch (e->op) {
 	case OP_EQ: return values_equal(actual, want) ? ST_PASS : ST_FAIL;
 	case OP_NE: return values_equal(actual, want) ? ST_FAIL : ST_PASS;
@@ -175,15 +239,21 @@ enum status ops_judge_value(const struct expr *e, const json_t *actual,
 	case OP_REGEX: case OP_NOT_REGEX: {
 		int m = 0;
 		if (json_is_array(actual)) {
-			json_array_foreach(actual, i, el)
-				if (re_match(e->re, el))
-					m = 1;
+			json_array_foreach(actual, i, el) {
+				int r = re_match(e->re, el, err);
+				if (r < 0)
+					return ST_ERROR;
+				m |= r;
+			}
 		} else if (actual && !json_is_null(actual)) {
-			m = re_match(e->re, actual);
+			if ((m = re_match(e->re, actual, err)) < 0)
+				return ST_ERROR;
 		} else {
 			json_t *none = json_string("");
-			m = re_match(e->re, none);
+			m = re_match(e->re, none, err);
 			json_decref(none);
+			if (m < 0)
+				return ST_ERROR;
 		}
 		return (m == (e->op == OP_REGEX)) ? ST_PASS : ST_FAIL;
 	}
