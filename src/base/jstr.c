@@ -71,3 +71,45 @@ char *jstr_brief(const json_t *v)
 	free(s);
 	return r;
 }
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+		return 0;	/* overlong, or a surrogate */
+	if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+char *jstr_terminal(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	char *out = xmalloc(strlen((const char *)p) * 4 + 1), *o = out;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : utf8_len(p);
+		/* C0 controls, DEL, C1 controls (U+0080-U+009F), and bytes that are not UTF-8. */
+		int bad = n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) ||
+			  (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+		if (!bad) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+			continue;
+		}
+		for (size_t i = 0; i < (n ? n : 1); i++) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[p[i] >> 4];
+			*o++ = hex[p[i] & 15];
+		}
+		p += n ? n : 1;
+	}
+	*o = '\0';
+	return out;
+}

@@ -19,6 +19,15 @@ json_t *jstr(const char *s);
 char *jstr_text(const char *s);
 
 /*
+ * A new string the caller frees, safe to print on a terminal: C0 controls
+ * (newlines and tabs included), DEL, C1 controls (U+0080-U+009F, CSI and
+ * OSC among them) and bytes that are not UTF-8 are shown as \xNN.  Every
+ * host- or file-derived string of text output and of messages goes
+ * through here.
+ */
+char *jstr_terminal(const char *s);
+
+/*
  * A short human reading of a value, as a new string: a string as it is, a
  * value with evidence beside it ({"value": V, "k": x} from a rule's show)
  * as "V (k=x, ...)", anything else as compact JSON.  Not escaped for any

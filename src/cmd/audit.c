@@ -39,12 +39,12 @@ static int select_benchmarks(const struct cmd_opts *o, const struct defs *d, jso
 		char *unknown;
 		int rc = defs_select_benchmarks(d, o->benchmarks, out, n, &unknown);
 		if (rc < 0)
-			fprintf(stderr, "boxaudit: unknown benchmark '%s' (see 'boxaudit list')\n", unknown);
+			cmd_error("unknown benchmark '%s' (see 'boxaudit list')", unknown);
 		free(unknown);
 		return rc;
 	}
 	if (engine_select(d, facts, out, n, notes) < 0) {
-		fprintf(stderr, "boxaudit: no benchmark is loaded\n");
+		cmd_error("no benchmark is loaded");
 		return -1;
 	}
 	return 0;
@@ -168,12 +168,12 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	json_t *baseline = NULL;
 	waivers_init(&waivers);
 	if (o->waivers && waivers_load(&waivers, o->waivers, &err) < 0) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		free(want);
 		goto out;
 	}
 	if (o->baseline && !(baseline = drift_load(o->baseline, &err))) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		free(want);
 		goto out;
 	}
@@ -196,11 +196,11 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	}
 	free(want);
 	if (!facts) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		goto out;
 	}
 	if (o->facts_out && facts_dump(facts, o->facts_out, &err) < 0) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		goto out;
 	}
 	filter_containers(o, facts);
@@ -243,7 +243,7 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	if (baseline) {
 		json_t *drift = drift_compute(baseline, doc, &err);
 		if (!drift) {
-			fprintf(stderr, "boxaudit: '%s': %s\n", o->baseline, err);
+			cmd_error("'%s': %s", o->baseline, err);
 			goto out;
 		}
 		json_object_set_new(doc, "drift", drift);

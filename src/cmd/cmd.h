@@ -50,6 +50,12 @@ cmd_fn cmd_audit, cmd_list, cmd_validate, cmd_diff, cmd_merge;
 
 /* ---- common.c ---- */
 
+/*
+ * Print "boxaudit: MESSAGE" on standard error.  Messages quote files and
+ * hosts: secrets in them are redacted and control characters escaped.
+ */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The definitions directory used when --checks-dir is not given. */
 const char *cmd_checks_dir(void);
 /* Load the built-in (or --checks-dir) and --add-checks definitions; -1 after printing errors. */

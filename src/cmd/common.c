@@ -1,4 +1,5 @@
 #include "config.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,24 @@
 #include "cmd/cmd.h"
 #include "base/atomic.h"
 #include "base/buf.h"
+#include "base/jstr.h"
+#include "parse/redact.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
+
+void cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *r = redact_text(m);
+	char *c = jstr_terminal(r);
+	fprintf(stderr, "boxaudit: %s\n", c);
+	free(c);
+	free(r);
+	free(m);
+}
 
 const char *cmd_checks_dir(void)
 {
@@ -41,7 +58,7 @@ const char *cmd_checks_dir(void)
 void cmd_print_errors(const struct defs *d)
 {
 	for (size_t i = 0; i < d->nerrors; i++)
-		fprintf(stderr, "boxaudit: %s\n", d->errors[i]);
+		cmd_error("%s", d->errors[i]);
 }
 
 int cmd_load_defs(const struct cmd_opts *o, struct defs *d)
@@ -70,7 +87,7 @@ int cmd_write(const struct writer *w, const json_t *doc, const struct write_opts
 	if (r == 0)
 		r = atomic_write(path, b.data, b.len, &err);
 	if (r < 0) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		free(err);
 	}
 	buf_release(&b);

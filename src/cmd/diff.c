@@ -35,7 +35,7 @@ int cmd_diff(const struct cmd_opts *o, char *const *args, size_t nargs)
 	json_t *drift = db ? drift_compute(da, db, &err) : NULL;
 	int rc = 2;
 	if (!drift) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		goto out;
 	}
 	rc = drift_regressions(drift) > 0;
@@ -43,7 +43,7 @@ int cmd_diff(const struct cmd_opts *o, char *const *args, size_t nargs)
 		const struct report_output *out = &o->outputs[i];
 		const struct writer *w = writer_find(diff_writers, out->format);
 		if (!w) {
-			fprintf(stderr, "boxaudit: diff writes text or json, not %s\n", out->format);
+			cmd_error("diff writes text or json, not %s", out->format);
 			rc = 2;
 			continue;
 		}

@@ -14,7 +14,7 @@ int cmd_merge(const struct cmd_opts *o, char *const *paths, size_t npaths)
 	char *err = NULL;
 	for (size_t i = 0; i < o->noutputs; i++)
 		if (!writer_find(fleet_writers, o->outputs[i].format)) {
-			fprintf(stderr, "boxaudit: merge writes text, json or html, not %s\n",
+			cmd_error("merge writes text, json or html, not %s",
 				o->outputs[i].format);
 			return 2;
 		}
@@ -22,13 +22,13 @@ int cmd_merge(const struct cmd_opts *o, char *const *paths, size_t npaths)
 	mo.quiet = o->quiet;
 	json_t *fleet = merge_reports(paths, npaths, &mo, &err);
 	if (!fleet) {
-		fprintf(stderr, "boxaudit: %s\n", err);
+		cmd_error("%s", err);
 		free(err);
 		return 2;
 	}
 	int rc = 0;
 	if (json_integer_value(json_object_get(json_object_get(fleet, "summary"), "hosts")) == 0) {
-		fprintf(stderr, "boxaudit: merge: no host report could be merged\n");
+		cmd_error("merge: no host report could be merged");
 		rc = 2;
 	}
 	for (size_t i = 0; i < o->noutputs; i++) {

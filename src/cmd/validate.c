@@ -35,7 +35,7 @@ int cmd_validate(const struct cmd_opts *o, char *const *files, size_t nfiles)
 		rc = -1;
 	cmd_print_errors(&d);
 	if (builtin_errors)
-		fprintf(stderr, "boxaudit: (%zu of those errors are in the built-in definitions)\n", builtin_errors);
+		cmd_error("(%zu of those errors are in the built-in definitions)", builtin_errors);
 	if (rc == 0)
 		printf("%zu file%s valid\n", nfiles, nfiles == 1 ? "" : "s");
 	defs_release(&d);

@@ -27,7 +27,7 @@ static const char *const count_keys[] = {
 /* A message-safe rendition of an untrusted string (controls escaped, bounded); the caller frees. */
 static char *shown(const char *s)
 {
-	char *c = report_xml_clean(s);
+	char *c = jstr_terminal(s);
 	if (strlen(c) > 200)
 		memcpy(c + 197, "...", 4);
 	return c;
@@ -36,9 +36,10 @@ static char *shown(const char *s)
 static void skip(struct merger *m, const char *source, char *reason)
 {
 	if (!m->o->quiet) {
-		char *s = shown(source);
-		fprintf(stderr, "boxaudit: merge: skipped '%s': %s\n", s, reason);
+		char *s = shown(source), *r = jstr_terminal(reason);
+		fprintf(stderr, "boxaudit: merge: skipped '%s': %s\n", s, r);
 		free(s);
+		free(r);
 	}
 	json_array_append_new(m->skipped, json_pack("{s:o,s:o}", "source", jstr(source),
 						    "reason", jstr(reason)));

@@ -66,7 +66,7 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 			snprintf(ag, sizeof(ag), "%.1f", json_number_value(age));
 		else
 			snprintf(ag, sizeof(ag), "?");
-		char *name = report_xml_clean(fleet_str(h, "hostname"));
+		char *name = jstr_terminal(fleet_str(h, "hostname"));
 		if (r == 0)
 			r = buf_addf(out, "%-32s %7s %5lld %5lld %8s%s\n", name, sc, (long long)fleet_ival(hs, "FAIL"),
 				     (long long)fleet_ival(hs, "ERROR"), ag, json_is_true(json_object_get(h, "stale")) ? "  STALE" : "");
@@ -78,8 +78,8 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 	json_array_foreach(w, i, h) {
 		if (i >= 20)
 			break;
-		char *t = report_xml_clean(fleet_str(h, "title"));
-		char *id = report_xml_clean(fleet_str(h, "id"));
+		char *t = jstr_terminal(fleet_str(h, "title"));
+		char *id = jstr_terminal(fleet_str(h, "id"));
 		if (r == 0)
 			r = buf_addf(out, "  %5lld  %-8s %s\n", (long long)(fleet_ival(h, "failing_hosts") + fleet_ival(h, "error_hosts")),
 				     id, t);
@@ -92,7 +92,7 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 		if (r == 0 && json_array_size(a))
 			r = buf_addf(out, "\n%s hosts:\n", l == 0 ? "Missing" : "Unexpected");
 		json_array_foreach(a, i, h) {
-			char *n = report_xml_clean(json_string_value(h));
+			char *n = jstr_terminal(json_string_value(h));
 			if (r == 0)
 				r = buf_addf(out, "  %s\n", n);
 			free(n);
@@ -102,7 +102,7 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 	if (r == 0 && json_array_size(sk))
 		r = buf_addstr(out, "\nSkipped inputs:\n");
 	json_array_foreach(sk, i, h) {
-		char *s = report_xml_clean(fleet_str(h, "source")), *why = report_xml_clean(fleet_str(h, "reason"));
+		char *s = jstr_terminal(fleet_str(h, "source")), *why = jstr_terminal(fleet_str(h, "reason"));
 		if (r == 0)
 			r = buf_addf(out, "  %s: %s\n", s, why);
 		free(s);

@@ -9,17 +9,17 @@
 
 
 /*
- * Host-controlled text (a container named "\033]0;pwned\a") must not reach
- * a terminal as control sequences: C0 controls and DEL are shown as \xNN.
+ * Host-controlled text (a container named "\033]0;pwned\a"), and anything
+ * in a report handed to diff or --baseline, must not reach a terminal as
+ * control sequences: C0 and C1 controls, DEL and non-UTF-8 bytes are shown
+ * as \xNN (jstr_terminal).
  */
 static int add_clean(struct buf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		int r = (*p < 0x20 || *p == 0x7f) ? buf_addf(b, "\\x%02x", *p) : buf_add(b, p, 1);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
+	char *c = jstr_terminal(s);
+	int r = buf_addstr(b, c);
+	free(c);
+	return r;
 }
 
 static int add_value(struct buf *b, const json_t *v)
@@ -49,10 +49,31 @@ static struct style status_style(const char *st, int color)
 	return s;
 }
 
+/*
+ * o[k] cleaned for a terminal, "" when it is not a string.  Every string
+ * of the document this writer prints comes through here or add_clean; the
+ * copies are kept until the writer ends (arena_release).
+ */
+static struct {
+	char **v;
+	size_t n, alloc;
+} arena;
+
 static const char *str(const json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
+	if (!s || !*s)
+		return "";
+	ALLOC_GROW(arena.v, arena.n + 1, arena.alloc);
+	return arena.v[arena.n++] = jstr_terminal(s);
+}
+
+static void arena_release(void)
+{
+	for (size_t i = 0; i < arena.n; i++)
+		free(arena.v[i]);
+	free(arena.v);
+	memset(&arena, 0, sizeof(arena));
 }
 
 static int add_counts(struct buf *b, const json_t *s)
@@ -190,6 +211,7 @@ int report_write_text(const json_t *doc, const struct write_opts *o, struct buf 
 		      json_integer_value(json_object_get(sum, "scored")), str(sum, "score_basis"));
 	if (json_object_get(doc, "drift"))
 		r |= drift_write_text(json_object_get(doc, "drift"), out);
+	arena_release();
 	if (r) {
 		*err = xstrdup("the text report is larger than the output limit");
 		return -1;
@@ -246,5 +268,6 @@ int drift_write_text(const json_t *drift, struct buf *out)
 		r |= buf_addf(out, "  score: %.1f%% -> %.1f%%\n", json_number_value(bs), json_number_value(ns));
 	r |= items(out, json_object_get(drift, "checks"), 0);
 	r |= items(out, json_object_get(drift, "findings"), 1);
+	arena_release();
 	return r ? -1 : 0;
 }
