@@ -57,6 +57,11 @@ check "list shows the added platform's benchmark" "grep -q '^site-appliance-1 ' 
 check "the added version inherits the 1.12 checks but 4.3.1" \
 	"grep -q '^  4.2.14 ' '$work/list99.txt' && ! grep -q '^  4.3.1 ' '$work/list99.txt'" "$work/list99.txt"
 
+"$bin" list --benchmark NOPE > /dev/null 2> "$work/nope.err"; rc=$?
+check "list --benchmark with an unknown id is exit 2" "[ $rc -eq 2 ] && grep -q \"unknown benchmark 'NOPE'\" '$work/nope.err'" "$work/nope.err"
+"$bin" list --benchmark cis-docker-1.8.0 --check 9.9 > /dev/null 2> "$work/none.err"; rc=$?
+check "list with a --check that matches nothing is exit 2" "[ $rc -eq 2 ]" "$work/none.err"
+
 # A kubeadm node whose kubelet is 1.35, then 1.34.
 node() {
 	rm -rf "$work/root"

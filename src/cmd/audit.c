@@ -216,6 +216,10 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 			results = xrealloc(results, (nresults + 1) * sizeof(*results));
 			engine_eval_check(c, facts, &results[nresults++]);
 		}
+	if (!nresults) {
+		cmd_error("%s", "the selection (--check, --skip, --level) matches no check of the benchmarks audited");
+		goto out;
+	}
 	if (waivers.n) {
 		char today[16];
 		time_t now = time(NULL);

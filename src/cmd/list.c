@@ -15,6 +15,15 @@ int cmd_list(const struct cmd_opts *o, char *const *args, size_t nargs)
 		defs_release(&d);
 		return 2;
 	}
+	char *bad = o->benchmarks ? defs_unmatched_benchmark(&d, o->benchmarks) : NULL;
+	if (bad) {
+		cmd_error("unknown benchmark '%s' (boxaudit list shows them all)", bad);
+		free(bad);
+		defs_release(&d);
+		return 2;
+	}
+	size_t shown = 0;
+	int listing = o->benchmarks || o->verbose;
 	for (size_t i = 0; i < d.nbenches; i++) {
 		struct benchmark *b = d.benches[i];
 		if (o->benchmarks && !defs_match_list(o->benchmarks, b->id))
@@ -32,8 +41,13 @@ int cmd_list(const struct cmd_opts *o, char *const *args, size_t nargs)
 				continue;
 			printf("  %-8s L%d %-9s %-6s %s\n", c->id, c->level, c->assessment,
 			       c->rule->manual ? "manual" : "auto", c->title);
+			shown++;
 		}
 	}
 	defs_release(&d);
+	if (listing && !shown && (o->select.only || o->select.skip || o->select.level)) {
+		cmd_error("%s", "the selection (--check, --skip, --level) matches no check");
+		return 2;
+	}
 	return 0;
 }

@@ -177,6 +177,8 @@ struct check_selection {
 /* Does id match one of the comma-separated patterns ("5" also selects 5.*)? */
 int defs_match_list(const char *list, const char *id);
 int defs_check_selected(const struct check_selection *s, const struct check *c);
+/* The first item of a comma-separated list of id patterns that names no benchmark (new), or NULL. */
+char *defs_unmatched_benchmark(const struct defs *d, const char *list);
 /*
  * The benchmarks of a comma-separated id list, in its order.  On an
  * unknown id returns -1 with *unknown (the first one, a new string).

@@ -57,3 +57,17 @@ int defs_select_benchmarks(const struct defs *d, const char *list, struct benchm
 	free(copy);
 	return rc;
 }
+
+char *defs_unmatched_benchmark(const struct defs *d, const char *list)
+{
+	char *copy = xstrdup(list), *bad = NULL;
+	for (char *save = NULL, *p = strtok_r(copy, ",", &save); p && !bad; p = strtok_r(NULL, ",", &save)) {
+		int hit = 0;
+		for (size_t i = 0; i < d->nbenches && !hit; i++)
+			hit = defs_match_list(p, d->benches[i]->id);
+		if (!hit)
+			bad = xstrdup(p);
+	}
+	free(copy);
+	return bad;
+}
