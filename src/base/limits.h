@@ -108,6 +108,8 @@
 #define DRIFT_MAX_BYTES (512u << 20)
 /* Largest single report (or report line) accepted. */
 #define MERGE_MAX_REPORT (256u << 20)
+/* How far in the future a host report may claim to be (clock skew) before it is flagged. */
+#define FLEET_FUTURE_SLACK 300
 /* An expected-hosts list is a small text file. */
 #define EXPECT_CAP (16u << 20)
 

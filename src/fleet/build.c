@@ -119,6 +119,7 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 	json_t *colmap = json_object(), *sections = json_array();
 	json_t *worstmap = json_object(), *worst = json_array(), *stale = json_array();
 	size_t i, nfail = 0, nerr = 0, nscore = 0;
+	json_int_t nfuture = 0;
 	double ssum = 0, smin = INFINITY, smax = -INFINITY;
 	json_array_foreach(hosts, i, h) {
 		char *anchor = xasprintf("host-%zu", i + 1);
@@ -141,7 +142,11 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 		json_object_set_new(h, "age_hours", age);
 		int is_stale = 0;
 		const char *why = NULL;
-		if (o->stale_after_hours > 0) {
+		if (json_is_true(json_object_get(h, "future"))) {
+			/* Stale or not, a report from the future is never current. */
+			is_stale = 1;
+			why = "collected in the future: a skewed clock or a forged report";
+		} else if (o->stale_after_hours > 0) {
 			if (t == (time_t)-1) {
 				is_stale = 1;
 				why = "the report has no valid collected_at";
@@ -151,6 +156,7 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 			}
 		}
 		json_object_set_new(h, "stale", json_boolean(is_stale));
+		nfuture += json_is_true(json_object_get(h, "future"));
 		if (is_stale)
 			json_array_append_new(stale, json_pack("{s:s,s:O,s:O,s:O,s:s}", "hostname", fleet_str(h, "hostname"),
 				"anchor", json_object_get(h, "anchor"), "collected_at", json_object_get(h, "collected_at"),
@@ -228,6 +234,7 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 	json_object_set_new(summary, "documents", json_integer((json_int_t)m->documents));
 	json_object_set_new(summary, "skipped", json_integer((json_int_t)json_array_size(m->skipped)));
 	json_object_set_new(summary, "duplicates", json_integer((json_int_t)json_array_size(m->duplicates)));
+	json_object_set_new(summary, "future", json_integer(nfuture));
 	json_object_set_new(summary, "ignored_lines", json_integer((json_int_t)m->ignored_lines));
 	json_object_set_new(summary, "stale", json_integer((json_int_t)json_array_size(stale)));
 	json_object_set_new(summary, "missing", expected ? json_integer((json_int_t)json_array_size(missing)) : json_null());

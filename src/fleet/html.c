@@ -83,11 +83,11 @@ static void header(xmlNodePtr body, const json_t *fleet)
 	html_meta_row(dl, "Mean score", s);
 	free(s);
 	if (json_is_integer(json_object_get(sum, "missing")))
-		s = xasprintf("%lld stale, %lld missing, %lld skipped inputs, %lld duplicates",
+		s = xasprintf("%lld stale, %lld missing, %lld skipped inputs, %lld conflicting",
 			      (long long)ival(sum, "stale"), (long long)ival(sum, "missing"),
 			      (long long)ival(sum, "skipped"), (long long)ival(sum, "duplicates"));
 	else
-		s = xasprintf("%lld stale, %lld skipped inputs, %lld duplicates (no --expect-hosts)",
+		s = xasprintf("%lld stale, %lld skipped inputs, %lld conflicting (no --expect-hosts)",
 			      (long long)ival(sum, "stale"), (long long)ival(sum, "skipped"),
 			      (long long)ival(sum, "duplicates"));
 	html_meta_row(dl, "Coverage", s);
@@ -234,11 +234,16 @@ static void lists(xmlNodePtr main, const json_t *fleet)
 	}
 	const json_t *dup = json_object_get(fleet, "duplicates");
 	if (json_array_size(dup)) {
-		html_text(main, "h2", NULL, "Duplicate reports (the newer one is kept)");
+		html_text(main, "h2", NULL, "Conflicting reports: two reports claim one host");
 		xmlNodePtr ul = html_el(main, "ul", "notes");
 		json_array_foreach(dup, i, e) {
-			char *s = xasprintf("%s: kept %s, dropped %s", str(e, "hostname"), str(e, "kept"),
-					    str(e, "dropped"));
+			const json_t *r0 = json_array_get(json_object_get(e, "reports"), 0);
+			const json_t *r1 = json_array_get(json_object_get(e, "reports"), 1);
+			char *s = xasprintf("%s: kept %s (collected %s%s), also %s (collected %s%s)", str(e, "hostname"),
+					    str(r0, "source"), str(r0, "collected_at"),
+					    json_is_true(json_object_get(r0, "future")) ? ", IN THE FUTURE" : "",
+					    str(r1, "source"), str(r1, "collected_at"),
+					    json_is_true(json_object_get(r1, "future")) ? ", IN THE FUTURE" : "");
 			html_text(ul, "li", NULL, s);
 			free(s);
 		}

@@ -144,16 +144,34 @@ static json_t *summarize(struct merger *m, const json_t *doc, char **why)
 }
 
 /* Keep the newer of two reports of one host; later input wins a tie. */
+/* One report of a conflict: where it came from, when it claims it was made. */
+static json_t *report_ref(const json_t *h)
+{
+	return json_pack("{s:O,s:O,s:b}", "source", json_object_get(h, "source"),
+			 "collected_at", json_object_get(h, "collected_at"),
+			 "future", json_is_true(json_object_get(h, "future")));
+}
+
+/*
+ * Two reports of one hostname are a conflict, and both are listed.  The
+ * one kept for the host's row is never a report from the future (a
+ * forged or skewed one must not displace a real one), else the newer.
+ */
 static void add_host(struct merger *m, json_t *h)
 {
 	const char *name = fleet_str(h, "hostname");
+	time_t now = m->o->now ? m->o->now : time(NULL);
+	time_t tn = fleet_parse_time(fleet_str(h, "collected_at"));
+	json_object_set_new(h, "future", json_boolean(tn != (time_t)-1 && tn > now + FLEET_FUTURE_SLACK));
 	json_t *old = json_object_get(m->hosts, name);
 	if (old) {
-		time_t tn = fleet_parse_time(fleet_str(h, "collected_at")), to = fleet_parse_time(fleet_str(old, "collected_at"));
-		int keep_new = tn >= to;
+		time_t to = fleet_parse_time(fleet_str(old, "collected_at"));
+		int fn = json_is_true(json_object_get(h, "future")), fo = json_is_true(json_object_get(old, "future"));
+		int keep_new = fn != fo ? !fn : tn >= to;
 		json_t *kept = keep_new ? h : old, *dropped = keep_new ? old : h;
-		json_array_append_new(m->duplicates, json_pack("{s:s,s:O,s:O}", "hostname", name,
-			"kept", json_object_get(kept, "source"), "dropped", json_object_get(dropped, "source")));
+		json_array_append_new(m->duplicates, json_pack("{s:s,s:O,s:O,s:[o,o]}", "hostname", name,
+			"kept", json_object_get(kept, "source"), "dropped", json_object_get(dropped, "source"),
+			"reports", report_ref(kept), report_ref(dropped)));
 		if (!keep_new) {
 			json_decref(h);
 			return;

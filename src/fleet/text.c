@@ -68,8 +68,9 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 			snprintf(ag, sizeof(ag), "?");
 		char *name = jstr_terminal(fleet_str(h, "hostname"));
 		if (r == 0)
-			r = buf_addf(out, "%-32s %7s %5lld %5lld %8s%s\n", name, sc, (long long)fleet_ival(hs, "FAIL"),
-				     (long long)fleet_ival(hs, "ERROR"), ag, json_is_true(json_object_get(h, "stale")) ? "  STALE" : "");
+			r = buf_addf(out, "%-32s %7s %5lld %5lld %8s%s%s\n", name, sc, (long long)fleet_ival(hs, "FAIL"),
+				     (long long)fleet_ival(hs, "ERROR"), ag, json_is_true(json_object_get(h, "stale")) ? "  STALE" : "",
+				     json_is_true(json_object_get(h, "future")) ? " (FROM THE FUTURE)" : "");
 		free(name);
 	}
 	const json_t *w = json_object_get(fleet, "worst_checks");
@@ -97,6 +98,25 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 				r = buf_addf(out, "  %s\n", n);
 			free(n);
 		}
+	}
+	const json_t *dup = json_object_get(fleet, "duplicates");
+	if (r == 0 && json_array_size(dup))
+		r = buf_addstr(out, "\nConflicting reports (two reports claim one host):\n");
+	json_array_foreach(dup, i, h) {
+		const json_t *r0 = json_array_get(json_object_get(h, "reports"), 0);
+		const json_t *r1 = json_array_get(json_object_get(h, "reports"), 1);
+		char *n = jstr_terminal(fleet_str(h, "hostname"));
+		char *s0 = jstr_terminal(fleet_str(r0, "source")), *t0 = jstr_terminal(fleet_str(r0, "collected_at"));
+		char *s1 = jstr_terminal(fleet_str(r1, "source")), *t1 = jstr_terminal(fleet_str(r1, "collected_at"));
+		if (r == 0)
+			r = buf_addf(out, "  %s: kept %s (%s%s); also %s (%s%s)\n", n, s0, t0,
+				     json_is_true(json_object_get(r0, "future")) ? ", in the future" : "", s1, t1,
+				     json_is_true(json_object_get(r1, "future")) ? ", in the future" : "");
+		free(n);
+		free(s0);
+		free(t0);
+		free(s1);
+		free(t1);
 	}
 	const json_t *sk = json_object_get(fleet, "skipped");
 	if (r == 0 && json_array_size(sk))

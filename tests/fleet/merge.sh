@@ -7,6 +7,7 @@ N=0
 ok() { N=$((N + 1)); echo "ok $N - $1"; }
 notok() { N=$((N + 1)); echo "not ok $N - $1"; shift; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done; }
 is() { if [ "$1" = "$2" ]; then ok "$3"; else notok "$3" "got:  $1" "want: $2"; fi; }
+like() { if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else notok "$3" "want: /$2/"; fi; }
 command -v jq >/dev/null 2>&1 || { echo "1..0 # SKIP jq is missing"; exit 0; }
 PY=$(command -v python3) || { echo "1..0 # SKIP python3 is missing"; exit 0; }
 T=$(mktemp -d /tmp/bx-merge.XXXXXX)
@@ -149,8 +150,25 @@ is "$rc" "0" "a missing file among good ones: skipped, exit 0"
 "$BOXAUDIT" --stale-after 3 --facts "$top/tests/report/data/base-facts.json" > /dev/null 2>&1
 is "$?" "2" "--stale-after outside merge is a usage error"
 # Every fleet document above follows reports/boxaudit-fleet.schema.json.
+# A report from the future claiming another host's name: flagged, never
+# preferred to the real one, and both listed as a conflict.
+mkdir -p "$T/future"
+cp "$R/node-0001.json" "$T/future/real.json"
+jq '.collected_at = "2099-01-01T00:00:00Z" | .summary.score = 100 | .summary.FAIL = 0' "$R/node-0001.json" > "$T/future/forged.json"
+"$BOXAUDIT" merge "$T/future" --format json > "$T/fut.json" 2>/dev/null
+"$BOXAUDIT" merge "$T/future" --format text > "$T/fut.txt" 2>/dev/null
+is "$(jq -r '.hosts[0].source | split("/") | last' "$T/fut.json")" "real.json" "a report from the future does not displace the real one"
+is "$(jq -r '.hosts[0].summary.score' "$T/fut.json")" "$(jq -r .summary.score "$R/node-0001.json")" "the host keeps its real score"
+is "$(jq -r '.duplicates[0].reports | map((.source | split("/") | last) + ":" + (.future | tostring)) | join(" ")' "$T/fut.json")" \
+	"real.json:false forged.json:true" "both reports are listed as a conflict, the forged one flagged"
+"$BOXAUDIT" merge "$T/future/forged.json" --format json > "$T/fut1.json" 2>/dev/null
+is "$(jq -r '.hosts[0] | [.future, .stale] | map(tostring) | join(" ")' "$T/fut1.json")" "true true" "alone, it is flagged and stale, not current"
+like "$(cat "$T/fut.txt")" "Conflicting reports" "the text output says there is a conflict"
+"$BOXAUDIT" merge "$T/future/forged.json" --format text > "$T/fut1.txt" 2>/dev/null
+like "$(cat "$T/fut1.txt")" "FROM THE FUTURE" "the text output flags the host"
+
 if "$PY" -c 'import jsonschema' 2>/dev/null; then
-	for f in "$F" "$T/plain.json" "$T/l.json" "$T/none.json"; do
+	for f in "$F" "$T/plain.json" "$T/l.json" "$T/none.json" "$T/fut.json"; do
 		out=$("$PY" - "$top/reports/boxaudit-fleet.schema.json" "$f" 2>&1 <<'PYEOF'
 import json, sys, jsonschema
 s = json.load(open(sys.argv[1]))
