@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/cmd.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -49,6 +50,8 @@ static const char options_text[] =
 "  --no-api                 do not contact the Engine API\n"
 "  --timeout MS             per-request Engine API timeout (default 10000)\n"
 "  --connect-timeout MS     Engine API connect timeout (default 3000)\n"
+"  --deadline SECONDS       bound on the whole Engine API phase (default 300); what is\n"
+"                           left then is ERROR \"deadline reached\"\n"
 "  --running-only           audit running containers only\n"
 "  --container PATTERN      only containers whose name or label (key=value) matches\n"
 "  --exclude-container PATTERN\n"
@@ -78,7 +81,7 @@ static const char options_text[] =
 enum {
 	OPT_BENCHMARK = 256, OPT_CHECK, OPT_SKIP, OPT_LEVEL, OPT_ROOT, OPT_CHECKS_DIR,
 	OPT_ADD_CHECKS, OPT_DOCKER_HOST, OPT_NO_API, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
-	OPT_RUNNING_ONLY, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
+	OPT_RUNNING_ONLY, OPT_DEADLINE, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
 	OPT_DUMP_FACTS, OPT_FACTS, OPT_FORMAT, OPT_SCORE_MODEL, OPT_AUTOMATED_ONLY,
 	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_WAIVERS, OPT_BASELINE, OPT_FAIL_ON, OPT_FAIL_UNDER,
 	OPT_STALE_AFTER, OPT_EXPECT_HOSTS
@@ -97,6 +100,7 @@ static const struct option long_opts[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
 	{"running-only", no_argument, NULL, OPT_RUNNING_ONLY},
+	{"deadline", required_argument, NULL, OPT_DEADLINE},
 	{"container", required_argument, NULL, OPT_CONTAINER},
 	{"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
 	{"scan-image-fs", no_argument, NULL, OPT_SCAN_IMAGE_FS},
@@ -201,7 +205,7 @@ int main(int argc, char **argv)
 {
 	struct cmd_opts o = {
 		.root = "/", .color = -1,
-		.collect = { .connect_timeout_ms = 3000, .timeout_ms = 10000 },
+		.collect = { .connect_timeout_ms = 3000, .timeout_ms = 10000, .deadline_s = API_DEADLINE_S },
 	};
 	const char *fmt = "text";
 	const struct command *cmd = &commands[0];
@@ -246,6 +250,14 @@ int main(int argc, char **argv)
 				return usage_error("--connect-timeout takes milliseconds (1-600000), not '%s'", optarg);
 			break;
 		case OPT_RUNNING_ONLY: o.collect.running_only = 1; break;
+		case OPT_DEADLINE: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 86400)
+				return usage_error("--deadline takes seconds (1-86400), not '%s'", optarg);
+			o.collect.deadline_s = v;
+			break;
+		}
 		case OPT_CONTAINER: o.container_only = optarg; break;
 		case OPT_EXCLUDE_CONTAINER: o.container_exclude = optarg; break;
 		case OPT_SCAN_IMAGE_FS: o.collect.scan_image_fs = 1; break;

@@ -68,6 +68,8 @@
 /* Engine API timeouts when the caller gives none (--connect-timeout, --timeout). */
 #define API_DEFAULT_CONNECT_MS 2000
 #define API_DEFAULT_TIMEOUT_MS 30000
+/* The whole Engine API phase (--deadline): what is left after it is ERROR. */
+#define API_DEADLINE_S 300
 /* Below this rate for the low-speed window, a transfer is cut. */
 #define API_LOW_SPEED_BYTES 1024L
 #define API_LOW_SPEED_MAX_S 10L

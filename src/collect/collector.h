@@ -22,6 +22,7 @@ struct collect_opts {
 	int running_only;		/* audit only running containers */
 	int scan_image_fs;		/* 4.8: export images and scan for setuid files */
 	int no_api;			/* do not contact the Engine API */
+	long deadline_s;		/* the whole Engine API phase, in seconds (--deadline) */
 	const struct defs *defs;	/* component schemas (the kubelet's fields) */
 };
 

@@ -465,6 +465,7 @@ int collect_api(struct collect_ctx *ctx)
 	json_object_set_new(api, "endpoint_source", json_string(src));
 	struct api_client c;
 	api_client_init(&c, &ep, o->connect_timeout_ms, o->timeout_ms);
+	api_client_set_deadline(&c, o->deadline_s);
 
 	int transport = 0;
 	json_t *ver = api_negotiate(&c, &transport, &err);

@@ -1,4 +1,6 @@
 #include "config.h"
+#include <limits.h>
+#include <time.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -285,6 +287,35 @@ void api_client_release(struct api_client *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void api_client_set_deadline(struct api_client *c, long seconds)
+{
+	c->deadline_s = seconds;
+	c->deadline_ms = seconds > 0 ? now_ms() + (long long)seconds * 1000 : 0;
+}
+
+/* What is left of the deadline in ms (at least 1), or -1 when it has passed; LONG_MAX without one. */
+static long remaining_ms(const struct api_client *c)
+{
+	if (!c->deadline_ms)
+		return LONG_MAX;
+	long long left = c->deadline_ms - now_ms();
+	return left > 0 ? (long)(left < LONG_MAX ? left : LONG_MAX) : -1;
+}
+
+/* what: "was not made", "did not finish before it". */
+static char *deadline_error(const struct api_client *c, const char *path, const char *what)
+{
+	return xasprintf("deadline reached: the Engine API phase is bounded to %ld s (--deadline); "
+			 "GET %s %s", c->deadline_s, path, what);
+}
+
 static void setup_easy(struct api_client *c, struct xfer *x, const char *url, size_t cap)
 {
 	if (!x->easy) {
@@ -313,7 +344,10 @@ static void setup_easy(struct api_client *c, struct xfer *x, const char *url, si
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	long total = c->timeout_ms, left = remaining_ms(c);
+	if (left > 0 && left < total)
+		total = left;
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
 	long window = c->timeout_ms / 1000;
 	if (window < 1)
 		window = 1;
@@ -459,6 +493,12 @@ static void get_many(struct api_client *c, const char *const *paths, size_t n,
 			done(arg, next, NULL, hung);
 			next++;
 		}
+		while (next < n && remaining_ms(c) < 0) {
+			char *e = deadline_error(c, paths[next], "was not made");
+			done(arg, next, NULL, e);
+			free(e);
+			next++;
+		}
 		while (active < API_MAX_INFLIGHT && next < n) {
 			size_t s = 0;
 			while (!free_slot[s])
@@ -497,13 +537,18 @@ static void get_many(struct api_client *c, const char *const *paths, size_t n,
 			char *err;
 			long code;
 			transfer_result(c, x, rc, x->path, cap, &json, &err, &code);
+			if (rc == CURLE_OPERATION_TIMEDOUT && remaining_ms(c) < 0) {
+				/* Cut short by the deadline, not by the daemon: say so. */
+				free(err);
+				err = deadline_error(c, x->path, "did not finish before it");
+			}
 			if (http_codes)
 				http_codes[x->index] = code;
 			if (rcs)
 				rcs[x->index] = rc;
 			free_slot[x - im->slots] = 1;
 			active--;
-			if (rc == CURLE_OPERATION_TIMEDOUT && !hung)
+			if (rc == CURLE_OPERATION_TIMEDOUT && !hung && remaining_ms(c) >= 0)
 				hung = xasprintf("not requested after an earlier timeout: %s", err);
 			done(arg, x->index, json, err);
 			free(err);
@@ -611,6 +656,10 @@ int api_get_stream(struct api_client *c, const char *path, unsigned long long ma
 		   unsigned long long *received, char **err)
 {
 	struct stream s;
+	if (remaining_ms(c) < 0) {
+		*err = deadline_error(c, path, "was not made");
+		return -1;
+	}
 	memset(&s, 0, sizeof(s));
 	s.sink = sink;
 	s.arg = arg;

@@ -76,8 +76,18 @@ struct api_client {
 	long timeout_ms;
 	char version[16];	/* negotiated, e.g. "1.47" */
 	char *version_note;	/* why the fallback version is used, or NULL */
+	long long deadline_ms;	/* CLOCK_MONOTONIC ms after which no request runs; 0: none */
+	long deadline_s;	/* as given, for messages */
 	void *impl;		/* curl state */
 };
+
+/*
+ * Bound everything the client does from now on to seconds in all (the
+ * --deadline of the API phase): each request's timeout is cut to what is
+ * left, and a request that would start after the deadline is not made
+ * (its callback gets "deadline reached").  0 removes the bound.
+ */
+void api_client_set_deadline(struct api_client *c, long seconds);
 
 /* Take over *ep (it is cleared).  Timeouts <= 0 take defaults (2 s, 30 s). */
 void api_client_init(struct api_client *c, struct api_endpoint *ep,

@@ -275,6 +275,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path != "/version":
             return self.reply(400, {"message": "unversioned path %s" % path})
         mode = ARGS.mode
+        self.query = query
         if not path.startswith(ARGS.fault_path):
             mode = "normal"
         if mode == "normal":
@@ -297,6 +298,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "hang":
             time.sleep(3600)
             return
+        if mode == "slow":
+            # Every answer just inside the client's timeout: only a total deadline bounds the audit.
+            time.sleep(ARGS.delay / 1000.0)
+            self.close_connection = False
+            try:
+                return self.serve(path, self.query)
+            except BrokenPipeError:
+                return
         if mode == "slowloris":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -393,6 +402,7 @@ def main():
     p.add_argument("--mode", default="normal")
     p.add_argument("--fault-path", default="")
     p.add_argument("--containers", type=int, default=3)
+    p.add_argument("--delay", type=int, default=1000, help="ms each answer takes in mode slow")
     p.add_argument("--api-version", default="1.47")
     p.add_argument("--swarm", action="store_true")
     p.add_argument("--fail-container", type=int, default=-1)

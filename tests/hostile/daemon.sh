@@ -73,4 +73,18 @@ if awk -v s="$secs" 'BEGIN { exit !(s < 60) }'; then ok "$N long-named container
 if under_kb "$m" 512000; then ok "$N long-named containers: max RSS $m KB (< 500 MB)"; else notok "$N long-named containers: max RSS < 500 MB" "got $m KB"; fi
 echo "# $N containers with 4 KB names: $secs s, max RSS $m KB, report $(wc -c < "$D/many.json") bytes"
 
+# --deadline: 160 containers each answered just inside --timeout would take
+# 160/16 x 1 s; the API phase stops at the deadline, what is left is ERROR
+# "deadline reached", and the rest of the audit is intact.
+engine slow "$FAKE" --mode slow --fault-path /containers/ --delay 1000 --containers 160
+h_audit "$D/slow" --root "$D/root" --docker-host "unix://$D/slow.sock" --timeout 2000 --deadline 2 \
+	--benchmark cis-docker-1.8.0 --check '5.4,2.2' --format json
+is "$(rc "$D/slow")" 1 "deadline: the audit completes (exit 1)"
+secs=$(cat "$D/slow.secs")
+if awk -v s="$secs" 'BEGIN { exit !(s < 6) }'; then ok "deadline: done in $secs s (without it: 10 s or more)"; else notok "deadline: done in < 6 s" "took $secs s"; fi
+like "$(jq -r '[.checks[] | select(.id == "5.4") | .findings[] | select(.status == "ERROR") | .note] | first' "$D/slow.json")" \
+	"deadline reached: the Engine API phase is bounded to 2 s" "deadline: the containers left are ERROR, saying why"
+like "$(jq -r '[.checks[] | select(.id == "5.4") | .findings | length] | first' "$D/slow.json")" "^160$" "deadline: every container still has a finding"
+is "$(status "$D/slow" 2.2)" FAIL "deadline: the daemon's configuration checks are intact"
+
 h_done
