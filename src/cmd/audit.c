@@ -12,6 +12,7 @@
 #include "facts/facts.h"
 #include "score/drift.h"
 #include "score/waivers.h"
+#include "parse/redact.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -105,6 +106,39 @@ static void filter_containers(const struct cmd_opts *o, json_t *facts)
 	}
 }
 
+/*
+ * What the report says about the host (reasons, notes, each finding's
+ * value, target, source and note) quotes facts and messages: the last
+ * place a secret could land, so it is redacted there too.  What comes
+ * from the definitions (titles, remediation) is the operator's own text.
+ */
+static void redact_report(json_t *doc)
+{
+	static const char *const finding_keys[] = { "actual", "target", "source", "note" };
+	size_t i, k;
+	json_t *c, *f;
+	json_t *hold = json_object();
+	json_object_set(hold, "notes", json_object_get(doc, "notes"));
+	json_array_foreach(json_object_get(doc, "checks"), i, c) {
+		json_object_set(hold, "reason", json_object_get(c, "reason"));
+		redact_tree(hold);
+		if (json_object_get(hold, "reason"))
+			json_object_set(c, "reason", json_object_get(hold, "reason"));
+		json_array_foreach(json_object_get(c, "findings"), k, f) {
+			json_t *part = json_object();
+			for (size_t n = 0; n < sizeof(finding_keys) / sizeof(finding_keys[0]); n++)
+				if (json_object_get(f, finding_keys[n]))
+					json_object_set(part, finding_keys[n], json_object_get(f, finding_keys[n]));
+			redact_tree(part);
+			json_object_update(f, part);
+			json_decref(part);
+		}
+	}
+	redact_tree(hold);
+	json_object_set(doc, "notes", json_object_get(hold, "notes"));
+	json_decref(hold);
+}
+
 static int use_color(const struct cmd_opts *o, const char *path)
 {
 	if (o->color >= 0)
@@ -178,8 +212,11 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		goto out;
 	}
 	if (o->facts_in) {
-		if ((facts = facts_load(o->facts_in, &err)))
+		if ((facts = facts_load(o->facts_in, &err))) {
 			collect_derive(facts);
+			/* A snapshot from elsewhere (an older boxaudit, a hand-made one) is redacted too. */
+			redact_tree(facts);
+		}
 	} else {
 		struct rootfs root;
 		if (rootfs_open(&root, o->root, &err) == 0) {
@@ -238,6 +275,7 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		.results = results, .nresults = nresults, .score = &o->score, .notes = notes,
 	};
 	doc = report_build(&in);
+	redact_report(doc);
 	/* report_build released the results. */
 	free(results);
 	results = NULL;

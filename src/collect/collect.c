@@ -11,6 +11,7 @@
 #include "collect/kube.h"
 #include "collect/users.h"
 #include "facts/facts.h"
+#include "parse/redact.h"
 #include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
@@ -166,6 +167,8 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
 	collect_derive(facts);
 	add_refusals(facts, root);
+	/* Secrets are redacted where they land: whatever put them in the facts. */
+	redact_tree(facts);
 	free(paths);
 	users_release(&users);
 	(void)err;

@@ -1,11 +1,10 @@
 #include "config.h"
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "parse/redact.h"
+#include "base/regex.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -49,22 +48,64 @@ void redact_env_array(json_t *env)
 
 /*
  * Secret-like NAME=VALUE (ENV, ARG, build args "|2 A=b", --flag=value),
- * the legacy "ENV NAME VALUE" form, and URL credentials.
+ * the legacy "ENV NAME VALUE" form; then values shaped like credentials
+ * whatever their name (docs/SECURITY.md lists them).
  */
-#define NAME_RE "[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|key|cred|auth|private|salt|signature|cert)[A-Za-z0-9_.-]*"
+/* "auth", but not authorization or authentication modes: those are configuration. */
+#define NAME_RE "[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|key|cred|auth(?!oriz|entic)|private|salt|signature|cert)[A-Za-z0-9_.-]*"
 static const struct {
 	const char *re;
 	const char *rep;
 } redact_rules[] = {
-	/* A boolean, a number or an absolute path is configuration, not a secret. */
-	{ "(?i)(?<![A-Za-z0-9_.-])(" NAME_RE ")=(?!(?:true|false|yes|no|[0-9]+|/[^\\s\"']*)(?:[\\s\"']|$))"
+	/*
+	 * A boolean is configuration, not a secret (--authentication-token-webhook=true);
+	 * an absolute path is kept only for a name that holds a path (--tlskey, --client-ca-file):
+	 * "--token=/9Zk..." and "--password=31415926" are secrets.
+	 */
+	{ "(?i)(?<![A-Za-z0-9_.-])(" NAME_RE ")=(?!(?:true|false|yes|no)(?:[\\s\"',]|$))"
+	  "(?!(?<=file=|path=|dir=|cert=|cacert=|tlskey=|tlscert=|tlscacert=)/[^\\s\"']*(?:[\\s\"']|$))"
 	  "(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|\\S*)",
 	  "$1=<redacted>" },
 	{ "(?i)(\\bENV\\s+" NAME_RE "[ \\t]+)[^\\s=][^\\n]*", "$1<redacted>" },
+	/* The same flags with their value as the next word: "--password VALUE". */
+	{ "(?i)((?<![A-Za-z0-9_.-])--?" NAME_RE "[ \\t]+)(?!-)(?!(?:true|false|yes|no)(?:[\\s\"',]|$))"
+	  "(?!(?<=file |path |dir |cert |cacert |tlskey |tlscert |tlscacert )/[^\\s\"']*(?:[\\s\"']|$))"
+	  "(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|[^\\s\"']+)",
+	  "$1<redacted>" },
+	/* URL credentials: scheme://user:PASSWORD@host. */
 	{ "(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@]+:)[^/\\s@]+@", "$1<redacted>@" },
+	/* PEM private keys, whole. */
+	{ "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
+	  "<redacted $1private key>" },
+	/* AWS access key ids. */
+	{ "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\\b", "<redacted>" },
+	/* GitHub, GitLab and Slack tokens. */
+	{ "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|"
+	  "xox[abposr]-[A-Za-z0-9-]{10,})", "<redacted>" },
+	/* JSON Web Tokens. */
+	{ "\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", "<redacted>" },
+	/* Authorization header values (Bearer, Basic, anything). */
+	{ "(?i)(\\bauthorization\\s*[:=]\\s*)(?:(?:bearer|basic|token|digest)\\s+)?[^\\s\"',]+", "$1<redacted>" },
 };
 #define NRULES (sizeof(redact_rules) / sizeof(redact_rules[0]))
 static pcre2_code *redact_code[NRULES];
+
+/*
+ * Could s hold anything the rules redact?  Most strings of the facts
+ * (ids, paths, numbers) cannot, and are spared the regular expressions.
+ */
+static int might_hold_secret(const char *s)
+{
+	static const char *const marks[] = {
+		"=", "://", "-----BEGIN", "eyJ", "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA",
+		"AIPA", "gh", "glpat-", "xox", "uthorization", "UTHORIZATION", "ENV", "env", "Env",
+	};
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (strstr(s, marks[i]))
+			return 1;
+	/* A flag followed by its value as the next word. */
+	return s[0] == '-' || strstr(s, " -") || strstr(s, "\t-");
+}
 
 static char *substitute(pcre2_code *re, const char *rep, const char *s)
 {
@@ -75,7 +116,7 @@ static char *substitute(pcre2_code *re, const char *rep, const char *s)
 		size_t got = outlen + 1;
 		int rc = pcre2_substitute(re, (PCRE2_SPTR)s, len, 0,
 					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
-					  NULL, NULL, (PCRE2_SPTR)rep, PCRE2_ZERO_TERMINATED, out, &got);
+					  NULL, regex_context(), (PCRE2_SPTR)rep, PCRE2_ZERO_TERMINATED, out, &got);
 		if (rc >= 0)
 			return (char *)out;
 		free(out);
@@ -83,13 +124,15 @@ static char *substitute(pcre2_code *re, const char *rep, const char *s)
 			break;
 		outlen = got;
 	}
-	/* Cannot tell what is secret (e.g. invalid UTF-8 is not an issue here): hide it all. */
+	/* Cannot tell what is secret (a match limit hit, say): hide it all. */
 	return xstrdup("<redacted>");
 }
 
 char *redact_text(const char *cmd)
 {
 	char *cur = xstrdup(cmd);
+	if (!might_hold_secret(cmd))
+		return cur;
 	for (size_t r = 0; r < NRULES; r++) {
 		if (!redact_code[r]) {
 			int ec;
@@ -230,9 +273,15 @@ static void redact_docker_config(json_t *config)
 
 void redact_container_inspect(json_t *container)
 {
-	redact_docker_config(json_object_get(container, "Config"));
+	json_t *config = json_object_get(container, "Config");
+	redact_docker_config(config);
+	/* A health check's command line: "curl -u user:pw", "--password=X". */
+	redact_command_member(json_object_get(config, "Healthcheck"), "Test");
 	redact_command_member(container, "Path");
 	redact_command_member(container, "Args");
+	/* Log driver options: splunk-token, loki-url with credentials, fluentd's. */
+	redact_env_object(json_object_get(json_object_get(json_object_get(container, "HostConfig"),
+							   "LogConfig"), "Config"));
 }
 
 void redact_image_inspect(json_t *image)
@@ -253,5 +302,81 @@ void redact_image_history(json_t *layers)
 		json_t *nv = json_string(r);
 		json_object_set_new(layer, "CreatedBy", nv ? nv : json_string("<redacted>"));
 		free(r);
+	}
+}
+
+/* "NAME=VALUE" judged by the command-line rule; 1 when VALUE is a secret. */
+static int flag_value_secret(const char *name, const char *value)
+{
+	while (*name == '-')
+		name++;
+	char *t = xasprintf("--%s=%s", name, value);
+	char *r = redact_text(t);
+	int secret = strcmp(r, t) != 0;
+	free(t);
+	free(r);
+	return secret;
+}
+
+/* A string of v (at it, or index i) replaced by "<redacted>" when redact_text changes it. */
+static void redact_string_at(json_t *parent, void *it, size_t i)
+{
+	json_t *x = it ? json_object_iter_value(it) : json_array_get(parent, i);
+	const char *s = json_string_value(x);
+	if (!s || !might_hold_secret(s))
+		return;
+	char *r = redact_text(s);
+	if (strcmp(r, s)) {
+		json_t *nv = json_string(r);
+		if (!nv)
+			nv = json_string("<redacted>");
+		if (it)
+			json_object_iter_set_new(parent, it, nv);
+		else
+			json_array_set_new(parent, i, nv);
+	}
+	free(r);
+}
+
+void redact_tree(json_t *v)
+{
+	if (json_is_object(v)) {
+		/*
+		 * A parsed command-line flag, {"flag": "--registry-password",
+		 * "value": V}: its value is judged by the flag's name, as on the
+		 * command line itself.
+		 */
+		const char *flag = json_string_value(json_object_get(v, "flag"));
+		const char *fv = json_string_value(json_object_get(v, "value"));
+		if (flag && fv && flag_value_secret(flag, fv))
+			json_object_set_new(v, "value", json_string("<redacted>"));
+		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
+			json_t *x = json_object_iter_value(it);
+			const char *k = json_object_iter_key(it);
+			/* Raw flag values by name, {NAME: [{"value": V, "source": "argv"}]}: likewise. */
+			if (json_is_array(x)) {
+				size_t i;
+				json_t *e;
+				json_array_foreach(x, i, e) {
+					const char *ev = json_string_value(json_object_get(e, "value"));
+					const char *src = json_string_value(json_object_get(e, "source"));
+					if (ev && src && !strcmp(src, "argv") && flag_value_secret(k, ev))
+						json_object_set_new(e, "value", json_string("<redacted>"));
+				}
+			}
+			if (json_is_string(x))
+				redact_string_at(v, it, 0);
+			else
+				redact_tree(x);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (json_is_string(x))
+				redact_string_at(v, NULL, i);
+			else
+				redact_tree(x);
+		}
 	}
 }

@@ -24,8 +24,12 @@ void redact_env_object(json_t *env);
  */
 void redact_argv(json_t *argv);
 /*
- * A new string: s with secret-like NAME=VALUE pairs, legacy "ENV NAME VALUE"
- * lines and URL credentials (scheme://user:PASSWORD@) redacted.
+ * A new string: s with secret-like NAME=VALUE pairs (a boolean is kept, an
+ * absolute path only for a name that holds one: --tlskey, *-file, *-dir),
+ * legacy "ENV NAME VALUE" lines, and values shaped like credentials
+ * whatever their name redacted: URL credentials (scheme://user:PASSWORD@),
+ * PEM private keys, AWS access key ids, GitHub, GitLab and Slack tokens,
+ * JSON Web Tokens and Authorization header values.
  */
 char *redact_text(const char *s);
 /*
@@ -46,5 +50,13 @@ void redact_command_member(json_t *obj, const char *key);
 void redact_container_inspect(json_t *container);
 void redact_image_inspect(json_t *image);
 void redact_image_history(json_t *layers);
+
+/*
+ * Every string of a document (arrays and object values, recursively)
+ * through redact_text, in place: applied to the whole facts document
+ * after collection and after a snapshot is loaded, so that a secret is
+ * redacted where it lands, whichever collector or parser it came from.
+ */
+void redact_tree(json_t *v);
 
 #endif

@@ -100,4 +100,71 @@ else ok "no output holds the secret's tail (a partly escaped copy)"; fi
 "$BOXAUDIT" --facts "$D/facts.json" --benchmark cis-docker-1.8.0 -v --format html > "$D/snap.html" 2>&1
 if grep -a -q -- "$S" "$D/snap.html"; then notok "an audit of the snapshot does not show the secret"; else ok "an audit of the snapshot does not show the secret"; fi
 
+# Redaction where a value lands, and by the value's shape whatever its key.
+# A second host: credentials in daemon.json proxies and mirrors, in dockerd
+# and kubelet flags (parsed into settings and unknown_flags), in an
+# unbalanced /etc/default/docker line (quoted by the expansion error), in
+# a container's health check and log options; and values shaped like
+# credentials under innocent names (a label "note", plain command words).
+N=$(od -An -N4 -tu4 /dev/urandom | tr -d ' \n')
+T=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')	# 36 alphanumerics
+h_base "$D/root2"
+python3 - "$D/root2/etc/docker/daemon.json" "$S" <<'PY'
+import json, sys
+p, s = sys.argv[1], sys.argv[2]
+d = json.load(open(p))
+d.update({"http-proxy": "http://u:%s@proxy:3128" % s, "proxies": {"https-proxy": "https://u:%s@proxy" % s},
+          "registry-mirrors": ["https://mirror-user:%s@mirror.example" % s]})
+json.dump(d, open(p, "w"))
+PY
+cat > "$D/root2/lib/systemd/system/docker.service" <<UNIT
+[Service]
+EnvironmentFile=-/etc/default/docker
+ExecStart=/usr/sbin/dockerd -H fd:// --registry-password=$S --https-proxy=http://u:$S@p:1 \$DOCKER_OPTS
+UNIT
+printf 'DOCKER_OPTS="--icc=false --token=%s\n' "$S" > "$D/root2/etc/default/docker"
+cat > "$D/root2/var/lib/kubelet/kubeadm-flags.env" <<FLAGS
+KUBELET_KUBEADM_ARGS="--manifest-url=https://u:$S@h/pods --image-credential-provider-config=/etc/$S.yaml --image-credential-provider-config /etc/$S-2.yaml"
+FLAGS
+mkdir -p "$D/fix2"
+python3 - "$top/tests/api" "$D/fix2" "$S" "$N" "$T" <<'PY'
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+import fake_engine as fe
+out, s, n, t = sys.argv[2:6]
+def put(path, body):
+    with open(os.path.join(out, path.replace("/", "_") + ".json"), "w") as f:
+        json.dump(body, f)
+pem = "-----BEGIN EC PRIVATE KEY-----\nMHc" + t + "\n-----END EC PRIVATE KEY-----"
+for i in range(3):
+    c = fe.container_inspect(i)
+    c["Config"]["Healthcheck"] = {"Test": ["CMD", "curl", "--password=" + s, "http://u:" + s + "@localhost/"]}
+    c["HostConfig"]["LogConfig"] = {"Type": "splunk", "Config": {"splunk-token": s, "loki-url": "https://u:" + s + "@loki"}}
+    c["Config"]["Labels"] = {"note": "deploy with ghp_" + t + " and AKIA" + t[:16].upper() + " " + pem,
+                             "header": "Authorization: Bearer " + s}
+    c["Args"] = ["--token=/" + s, "--password=" + n, "serve"]
+    put("/containers/%s/json" % fe.cid(i), c)
+put("/containers/json", [fe.container_summary(i) for i in range(3)])
+PY
+python3 "$top/tests/api/fake_engine.py" --unix "$D/e2.sock" --fixtures "$D/fix2" --containers 3 > "$D/e2.log" 2>&1 &
+H_PIDS="$H_PIDS $!"
+i=0; while [ ! -S "$D/e2.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$BOXAUDIT" --root "$D/root2" --docker-host "unix://$D/e2.sock" --benchmark cis-docker-1.8.0,cis-kubernetes-1.12 \
+	-v -o "text:$D/o2.txt" -o "json:$D/o2.json" -o "html:$D/o2.html" -o "junit:$D/o2.xml" \
+	--dump-facts "$D/f2.json" > "$D/so2.txt" 2> "$D/se2.txt"
+r=$?
+case "$r" in 0|1) ok "second host: exit $r" ;; *) notok "second host: exit 0 or 1" "got $r: $(head -c 500 "$D/se2.txt")" ;; esac
+like "$(jq -r '.docker.daemon.settings.error // ""' "$D/f2.json")" "unterminated" "the unbalanced /etc/default/docker line is an error in the facts"
+like "$(jq -c '.docker.api.containers[0].HostConfig.LogConfig.Config' "$D/f2.json")" "splunk-token" "log option names are kept"
+like "$(jq -c '.docker.api.containers[0].Config.Labels.note' "$D/f2.json")" "private key" "a PEM private key under an innocent name is redacted, its kind shown"
+AK="AKIA$(printf '%s' "$T" | cut -c1-16 | tr a-z A-Z)"
+for v in "$S" "$N" "$T" "$AK"; do
+	leaked=""
+	for f in o2.txt o2.json o2.html o2.xml f2.json so2.txt se2.txt; do
+		grep -a -q -- "$v" "$D/$f" && leaked="$leaked $f"
+	done
+	if [ -z "$leaked" ]; then ok "no output holds the credential $(printf '%s' "$v" | cut -c1-6)..."
+	else notok "no output holds the credential $(printf '%s' "$v" | cut -c1-6)..." "found in:$leaked"; fi
+done
+
 h_done
