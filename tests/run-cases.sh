@@ -76,6 +76,20 @@ for c in $cases; do
 			else notok "$name: $1 $2" "got: $got" "$(jq -c --arg id "$1" '.checks[] | select(.id == $id) | {reason, findings}' "$d/out.json" 2>/dev/null | head -c 1500)"; fi ;;
 		esac
 	done < "$c/expect"
+	# Evidence: every FAIL or ERROR check has findings, and every FAIL or
+	# ERROR finding a source and what was expected (or, for ERROR, why it
+	# could not be judged).  A null value is evidence: the field is unset.
+	if [ -s "$d/out.json" ] && jq -e .checks "$d/out.json" >/dev/null 2>&1; then
+		bad=$(jq -r '.checks[] | select(.status == "FAIL" or .status == "ERROR") |
+			if (.findings | length) == 0 then "\(.id): \(.status) without a finding"
+			else .id as $id | .findings[] | select(.status == "FAIL" or .status == "ERROR") |
+				select((.source // "") == "" or (.status == "FAIL" and (.expected // "") == "") or
+				       (.status == "ERROR" and (.note // "") == "" and (.expected // "") == "")) |
+				"\($id) \(.target): \(.status) with source \(.source), expected \(.expected), note \(.note)"
+			end' "$d/out.json" | head -5)
+		if [ -z "$bad" ]; then ok "$name: every FAIL and ERROR carries its evidence"
+		else notok "$name: every FAIL and ERROR carries its evidence" "$bad"; fi
+	fi
 	# A case that names no exit code must not be an error exit.
 	if [ -z "$want_rc" ] && [ "$rc" = 2 ]; then notok "$name: ran" "exit 2: $(cat "$d/err.txt")"; fi
 done

@@ -66,6 +66,8 @@ int coll_iter_next(struct coll_iter *it, json_t **el, const char **key)
 json_t *combine_collection(struct ev *ev, const char *path, char **err, int *missing,
 			   const char **source)
 {
+	if (source)
+		*source = NULL;
 	const char *ferr = NULL;
 	int absolute = !strncmp(path, "$.", 2);
 	json_t *base = (!absolute && ev->elem) ? ev->elem : ev->facts;
@@ -94,6 +96,29 @@ json_t *combine_collection(struct ev *ev, const char *path, char **err, int *mis
 }
 
 /* A nested each: holds when every element (after where) passes. */
+/*
+ * An empty (or absent) collection decided a nested each: that is
+ * evidence too.  Without it, a "not" over an each that holds because
+ * nothing is dropped left its finding with no value and no source.
+ */
+static void trace_empty(const struct expr *e, struct ev *ev, json_t *coll, enum status s)
+{
+	struct trace_entry *t = trace_add(ev, ev->label, e->each);
+	t->is_fact = 1;
+	t->actual = coll ? json_incref(coll) : json_null();
+	t->source = ev->elem ? xasprintf("%s#%s%s", ev->elem_source ? ev->elem_source : "element",
+					 ev->prefix ? ev->prefix : "", e->each)
+			     : xasprintf("facts:%s", e->each);
+	if (e->test && e->test->kind == EX_LEAF) {
+		char *x = ops_expected_text(e->test, e->test->value);
+		t->expected = xasprintf("every element %s", x);
+		free(x);
+	} else {
+		t->expected = xstrdup("every element passes");
+	}
+	t->status = s;
+}
+
 static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 {
 	char *err = NULL;
@@ -102,8 +127,11 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 	if (!c) {
 		const char *why = missing ? leaf_skipped_reason(ev->elem ? ev->elem : ev->facts,
 						  strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
-		if (missing && !why)
-			return e->empty_set ? e->empty : ST_PASS;
+		if (missing && !why) {
+			enum status s = e->empty_set ? e->empty : ST_PASS;
+			trace_empty(e, ev, NULL, s);
+			return s;
+		}
 		struct trace_entry *t = trace_add(ev, ev->label, e->each);
 		t->note = why ? xstrdup(why) : err;
 		if (why)
@@ -148,6 +176,8 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 		idx++;
 	}
 	enum status s = n ? combine_all(st, n) : (e->empty_set ? e->empty : ST_PASS);
+	if (!n)
+		trace_empty(e, ev, c, s);
 	free(st);
 	return s;
 }

@@ -12,7 +12,7 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 {
 	char *err = NULL;
 	int missing;
-	const char *coll_source;
+	const char *coll_source = NULL;
 	json_t *coll = combine_collection(ev, e->each, &err, &missing, &coll_source);
 	if (!coll) {
 		const char *why = missing ? leaf_skipped_reason(ev->facts, strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
@@ -28,6 +28,12 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 			err = NULL;
 		}
 		free(err);
+		/* What was found in the collection's place is the evidence. */
+		struct finding *f = result_add_finding(out);
+		f->target = xstrdup(ev->label);
+		f->status = out->status;
+		f->source = coll_source ? xstrdup(coll_source) : xasprintf("facts:%s", e->each);
+		f->note = xstrdup(out->reason);
 		return;
 	}
 	size_t idx = 0, judged = 0;

@@ -101,8 +101,9 @@ dk create --name nnp-off --security-opt no-new-privileges=false bx/base >/dev/nu
 bx --check '5.19,5.26' --format json > "$DK_DIR/c.json" 2>/dev/null
 is "$(finding "$DK_DIR/c.json" 5.19 plain status)" PASS "5.19 plain container PASS (daemon default ulimit is not an override)"
 is "$(finding "$DK_DIR/c.json" 5.19 own-ulimit status)" FAIL "5.19 --ulimit nofile=512:512 FAIL"
-is "$(finding "$DK_DIR/c.json" 5.26 plain status) $(finding "$DK_DIR/c.json" 5.26 plain source)" \
-	"PASS daemon.json:no-new-privileges" "5.26 PASS through the daemon's no-new-privileges"
+# The evidence: the container's SecurityOpt (no opt-out in it), then the daemon's setting.
+is "$(finding "$DK_DIR/c.json" 5.26 plain status) $(finding "$DK_DIR/c.json" 5.26 plain source | sed 's|^api:/containers/[0-9a-f]*/json#|api:#|')" \
+	"PASS api:#HostConfig.SecurityOpt, daemon.json:no-new-privileges" "5.26 PASS through the daemon's no-new-privileges"
 is "$(finding "$DK_DIR/c.json" 5.26 nnp-off status)" FAIL "5.26 FAIL when the container opts out"
 
 dk_done
