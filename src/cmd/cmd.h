@@ -67,6 +67,9 @@ void cmd_print_errors(const struct defs *d);
 int cmd_write(const struct writer *w, const json_t *doc, const struct write_opts *wo,
 	      const char *path, size_t cap);
 
+/* A boxaudit JSON report (schema boxaudit-report/1, with checks and a summary)? */
+int cmd_is_report(const json_t *doc);
+
 /* ---- state.c: --state-dir ---- */
 
 /* The kept report names of dir (boxaudit-STAMP[-NN].json), oldest first; -1 with *err. */

@@ -109,8 +109,9 @@ json_t *cmd_state_last(const char *dir, json_t *notes, char **err)
 		char *path = path_join(dir, names[n - 1]);
 		char *e = NULL;
 		doc = drift_load(path, &e);
-		json_t *probe = doc ? drift_compute(doc, doc, &e) : NULL;
-		if (!probe) {
+		if (doc && !cmd_is_report(doc))
+			e = xstrdup("it is not a boxaudit JSON report");
+		if (e) {
 			/* A broken last report must not cost the new one. */
 			char *m = xasprintf("the last report in the state directory cannot be used (%s); "
 					    "starting afresh without a baseline", e);
@@ -119,7 +120,6 @@ json_t *cmd_state_last(const char *dir, json_t *notes, char **err)
 			json_decref(doc);
 			doc = NULL;
 		}
-		json_decref(probe);
 		free(e);
 		free(path);
 	}

@@ -43,8 +43,9 @@ static void add_file(struct inputs *in, const char *path)
 {
 	char *err = NULL;
 	json_t *doc = drift_load(path, &err);
-	json_t *probe = doc ? drift_compute(doc, doc, &err) : NULL;
-	if (!probe) {
+	if (doc && !cmd_is_report(doc))
+		err = xstrdup("not a boxaudit JSON report (schema boxaudit-report/1)");
+	if (err) {
 		char *m = xasprintf("skipped '%s': %s", path, err);
 		json_array_append_new(in->notes, jstr(m));
 		free(m);
@@ -52,7 +53,6 @@ static void add_file(struct inputs *in, const char *path)
 		json_decref(doc);
 		return;
 	}
-	json_decref(probe);
 	ALLOC_GROW(in->docs, in->n + 1, in->alloc);
 	ALLOC_GROW(in->files, in->n + 1, in->falloc);
 	in->docs[in->n] = doc;

@@ -228,7 +228,8 @@ static void chart(xmlNodePtr parent, const json_t *t)
 		snprintf(day, sizeof(day), "%s", when);
 		xmlNodePtr tx = html_text(svg, "text", "axis", day);
 		setf(tx, "x", x0 + dx * (double)i); setf(tx, "y", top + plot_h + 18);
-		html_set(tx, "text-anchor", "middle");
+		/* The first and last labels stay inside the chart. */
+		html_set(tx, "text-anchor", n > 1 && i == 0 ? "start" : n > 1 && i + every >= n && i == n - 1 ? "end" : "middle");
 	}
 	size_t i;
 	json_t *s;
