@@ -136,6 +136,15 @@ static char *deciding_file(const json_t *doc, const json_t *c, const json_t *f)
 		if (a)
 			return a;
 	}
+	/* Another finding of the check read the audit rules: they decide this one too. */
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(c, "findings"), i, o) {
+		const char *os = report_str(o, "source");
+		char *a = strncmp(os, "audit:[", 7) ? NULL : audit_file(os);
+		if (a)
+			return a;
+	}
 	if (!strncmp(src, "facts:mounts", 12))
 		return xstrdup("/etc/fstab");
 	const char *p = deciding_path(doc, c, f, src, target, kind);
@@ -255,7 +264,7 @@ static json_t *result_json(const json_t *doc, const json_t *c, size_t rule_index
 	const char *target = f ? report_str(f, "target") : report_str(c, "target");
 	const char *field = f ? report_str(f, "field") : "";
 	const char *kind = report_str(c, "target");
-	char *fq = *field ? xasprintf("%s:%s", target, field) : xasprintf("%s:%s", kind, target);
+	char *fq = *field ? xasprintf("%s:%s#%s", kind, target, field) : xasprintf("%s:%s", kind, target);
 	int resource = !strcmp(kind, "container") || !strcmp(kind, "image") || !strcmp(kind, "file");
 	json_object_set_new(loc, "logicalLocations", json_pack("[{s:o,s:o,s:s}]", "name",
 		jstr(*field ? field : target), "fullyQualifiedName", jstr(fq), "kind", resource ? "resource" : "property"));
