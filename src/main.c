@@ -14,6 +14,8 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
+enum { OUT_DIR = 2 };
+
 static const struct command {
 	const char *name;
 	cmd_fn *run;
@@ -21,7 +23,7 @@ static const struct command {
 	size_t min_args;
 	long max_args;		/* -1: any number */
 	const char *args_error;	/* when the count is wrong and max_args is not 0 */
-	int outputs;		/* writes reports (-o, --format) */
+	int outputs;		/* writes reports (-o, --format); OUT_DIR: -o names a directory */
 } commands[] = {
 	{ "audit", cmd_audit, "[audit] [options]", 0, 0, NULL, 1 },
 	{ "list", cmd_list, "list [--benchmark ID] [--checks-dir DIR] [-v]", 0, 0, NULL, 0 },
@@ -31,6 +33,13 @@ static const struct command {
 	{ "merge", cmd_merge, "merge REPORT.json...|DIR... [--stale-after HOURS] [--expect-hosts FILE]\n"
 	  "                [--format text|json|html] [-o FILE]   one fleet report from host reports", 1, -1,
 	  "merge needs host reports (files or directories)", 1 },
+	{ "explain", cmd_explain, "explain ID [--benchmark ID]   what a check means and how boxaudit judges it",
+	  1, 1, "explain needs one check id (5.5, or BENCHMARK:ID)", 0 },
+	{ "remediate", cmd_remediate, "remediate REPORT.json -o DIR      write a fix plan for the failing checks\n"
+	  "                remediate REPORT.json --apply --root DIR   apply it inside an image root", 1, 1,
+	  "remediate needs one JSON report", OUT_DIR },
+	{ "trend", cmd_trend, "trend REPORT.json...|DIR... [--format html|json] [-o FILE]   scores over time", 1, -1,
+	  "trend needs JSON reports (files or directories)", 1 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -60,13 +69,19 @@ static const char options_text[] =
 "  --dump-facts FILE        write the collected facts snapshot\n"
 "  --facts FILE             audit a snapshot instead of the host\n"
 "Output:\n"
-"  --format FORMAT          text, json, jsonl (one line), html or junit for standard output\n"
+"  --format FORMAT          text, json, jsonl (one line), html, junit, xccdf, arf or sarif\n"
+"                           for standard output\n"
 "                           (default text)\n"
 "  -o, --output [FORMAT:]FILE  write a report file (repeatable; format from prefix or extension)\n"
 "  --score-model MODEL      default, flat or absolute\n"
 "  --automated-only         score only checks CIS labels Automated\n"
 "  --waivers FILE           accepted risks (YAML): matching failures become WAIVED\n"
-"  --baseline FILE          compare with an earlier JSON report (drift)\n"
+"  --baseline FILE          compare with an earlier JSON report (drift; a missing FILE is\n"
+"                           the first run)\n"
+"  --state-dir DIR          compare with the last report kept in DIR, then keep this one\n"
+"  --keep N                 reports kept in the state directory (default 30)\n"
+"Remediation:\n"
+"  --apply                  remediate: apply the plan inside --root DIR (never the live host)\n"
 "CI gates:\n"
 "  --fail-on LIST           exit 1 on: fail, error, new (comma list; default fail)\n"
 "  --fail-under SCORE       exit 1 when the overall score is below SCORE (0-100)\n"
@@ -84,7 +99,7 @@ enum {
 	OPT_RUNNING_ONLY, OPT_DEADLINE, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
 	OPT_DUMP_FACTS, OPT_FACTS, OPT_FORMAT, OPT_SCORE_MODEL, OPT_AUTOMATED_ONLY,
 	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_WAIVERS, OPT_BASELINE, OPT_FAIL_ON, OPT_FAIL_UNDER,
-	OPT_STALE_AFTER, OPT_EXPECT_HOSTS
+	OPT_STALE_AFTER, OPT_EXPECT_HOSTS, OPT_STATE_DIR, OPT_KEEP, OPT_APPLY
 };
 
 static const struct option long_opts[] = {
@@ -120,6 +135,9 @@ static const struct option long_opts[] = {
 	{"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
 	{"stale-after", required_argument, NULL, OPT_STALE_AFTER},
 	{"expect-hosts", required_argument, NULL, OPT_EXPECT_HOSTS},
+	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	{"keep", required_argument, NULL, OPT_KEEP},
+	{"apply", no_argument, NULL, OPT_APPLY},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -204,7 +222,7 @@ static const struct command *find_command(const char *name)
 int main(int argc, char **argv)
 {
 	struct cmd_opts o = {
-		.root = "/", .color = -1,
+		.root = "/", .color = -1, .keep = 30,
 		.collect = { .connect_timeout_ms = 3000, .timeout_ms = 10000, .deadline_s = API_DEADLINE_S },
 	};
 	const char *fmt = "text";
@@ -231,7 +249,7 @@ int main(int argc, char **argv)
 				return usage_error("--level is 1 or 2, not '%s'", optarg);
 			o.select.level = atoi(optarg);
 			break;
-		case OPT_ROOT: o.root = optarg; break;
+		case OPT_ROOT: o.root = optarg; o.root_given = 1; break;
 		case OPT_CHECKS_DIR: o.checks_dir = optarg; break;
 		case OPT_ADD_CHECKS:
 			o.extra_dirs = xrealloc(o.extra_dirs, (o.nextra + 1) * sizeof(*o.extra_dirs));
@@ -265,7 +283,7 @@ int main(int argc, char **argv)
 		case OPT_FACTS: o.facts_in = optarg; break;
 		case OPT_FORMAT:
 			if (!writer_find(report_writers, optarg))
-				return usage_error("unknown format '%s' (text, json, jsonl, html, junit)", optarg);
+				return usage_error("unknown format '%s' (text, json, jsonl, html, junit, xccdf, arf, sarif)", optarg);
 			fmt = optarg;
 			break;
 		case 'o':
@@ -299,6 +317,15 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_EXPECT_HOSTS: o.merge.expect_hosts = optarg; break;
+		case OPT_STATE_DIR: o.state_dir = optarg; break;
+		case OPT_KEEP: {
+			char *end;
+			o.keep = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.keep < 1 || o.keep > 100000)
+				return usage_error("--keep takes a number of reports (1-100000), not '%s'", optarg);
+			break;
+		}
+		case OPT_APPLY: o.apply = 1; break;
 		case OPT_COLOR: o.color = 1; break;
 		case OPT_NO_COLOR: o.color = 0; break;
 		case 'v': o.verbose = 1; break;
@@ -316,9 +343,21 @@ int main(int argc, char **argv)
 	}
 	if (cmd->run != cmd_merge && (o.merge.stale_after_hours > 0 || o.merge.expect_hosts))
 		return usage_error("%s", "--stale-after and --expect-hosts are options of merge");
-	if ((o.fail_on & FAIL_ON_NEW) && !o.baseline && cmd->run != cmd_diff)
-		return usage_error("%s", "--fail-on new needs --baseline");
-	if (cmd->outputs) {
+	if ((o.fail_on & FAIL_ON_NEW) && !o.baseline && !o.state_dir && cmd->run != cmd_diff)
+		return usage_error("%s", "--fail-on new needs --baseline or --state-dir");
+	if (o.baseline && o.state_dir)
+		return usage_error("%s", "--baseline and --state-dir are two ways to name the baseline: give one");
+	if (cmd->run != cmd_audit && (o.state_dir || o.baseline))
+		return usage_error("%s", "--baseline and --state-dir are options of an audit");
+	if (o.apply && cmd->run != cmd_remediate)
+		return usage_error("%s", "--apply is an option of remediate");
+	if (cmd->outputs == OUT_DIR) {
+		if (nouts > 1)
+			return usage_error("%s", "remediate writes one plan directory (-o DIR)");
+		o.plan_dir = nouts ? outs[0] : NULL;
+		if (!o.plan_dir && !o.apply)
+			return usage_error("%s", "remediate needs -o DIR (where to write the plan) or --apply --root DIR");
+	} else if (cmd->outputs) {
 		o.outputs = xcalloc(nouts + 1, sizeof(*o.outputs));
 		for (size_t i = 0; i < nouts; i++)
 			if (parse_output(outs[i], fmt, &o.outputs[o.noutputs++]) < 0)

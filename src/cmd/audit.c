@@ -1,11 +1,14 @@
 #include "config.h"
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cmd/cmd.h"
+#include "base/jstr.h"
 #include "base/limits.h"
 #include "defs/defs.h"
 #include "engine/engine.h"
@@ -139,6 +142,62 @@ static void redact_report(json_t *doc)
 	json_decref(hold);
 }
 
+static void now_utc(char *out, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+}
+
+/* The facts each audited benchmark's platform names as its context (checks/README.md "Platforms"). */
+static void request_context(const struct defs *d, const struct cmd_opts *o, struct collect_request *req)
+{
+	for (size_t i = 0; i < d->nplatforms; i++) {
+		const char *k;
+		json_t *v;
+		int used = 0;
+		for (size_t b = 0; b < d->nbenches && !used; b++)
+			used = !strcmp(d->benches[b]->platform, d->platforms[i]->name) &&
+			       (!o->benchmarks || defs_match_list(o->benchmarks, d->benches[b]->id));
+		if (!used)
+			continue;
+		json_object_foreach(d->platforms[i]->context, k, v)
+			collect_request_add(&req->facts, &req->nfacts, json_string_value(v));
+	}
+}
+
+static json_t *build_context(const struct defs *d, struct benchmark *const *benches, size_t n, json_t *facts)
+{
+	json_t *ctx = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const struct platform *p = defs_platform(d, benches[i]->platform);
+		const char *k;
+		json_t *v;
+		if (!p)
+			continue;
+		json_object_foreach(p->context, k, v) {
+			json_t *f = facts_get(facts, json_string_value(v), NULL);
+			if (f)
+				json_object_set_new(ctx, k, json_deep_copy(f));
+		}
+	}
+	return ctx;
+}
+
+/* --baseline FILE that does not exist yet: the first run, not an error. */
+static json_t *load_baseline(const struct cmd_opts *o, json_t *notes, char **err)
+{
+	struct stat st;
+	if (stat(o->baseline, &st) < 0 && errno == ENOENT) {
+		char *m = xasprintf("no baseline yet: '%s' does not exist, so this report is the first "
+				    "(no check is new against it)", o->baseline);
+		json_array_append_new(notes, jstr(m));
+		free(m);
+		return NULL;
+	}
+	return drift_load(o->baseline, err);
+}
+
 static int use_color(const struct cmd_opts *o, const char *path)
 {
 	if (o->color >= 0)
@@ -206,7 +265,14 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		free(want);
 		goto out;
 	}
-	if (o->baseline && !(baseline = drift_load(o->baseline, &err))) {
+	char started[32];
+	now_utc(started, sizeof(started));
+	if (o->baseline && !(baseline = load_baseline(o, notes, &err)) && err) {
+		cmd_error("%s", err);
+		free(want);
+		goto out;
+	}
+	if (o->state_dir && !(baseline = cmd_state_last(o->state_dir, notes, &err)) && err) {
 		cmd_error("%s", err);
 		free(want);
 		goto out;
@@ -224,6 +290,7 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 			engine_request((const struct check *const *)want, nwant, &req);
 			if (!o->benchmarks)
 				engine_request_platforms(&d, &req);
+			request_context(&d, o, &req);
 			struct collect_opts copts = o->collect;
 			copts.defs = &d;
 			facts = collect_run(&root, &copts, &req, &err);
@@ -265,17 +332,25 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		waivers_apply(&waivers, results, nresults, today, notes);
 	}
 	score_mark(results, nresults, &o->score);
+	json_t *context = build_context(&d, benches, nbenches, facts);
+	char *root_path = o->facts_in ? NULL : realpath(o->root, NULL);
 	/* Only meta and refused are reported from the facts: free the rest now. */
 	json_t *skeleton = json_pack("{s:O*,s:O*}", "meta", json_object_get(facts, "meta"),
 				     "refused", json_object_get(facts, "refused"));
 	json_decref(facts);
 	facts = skeleton;
+	char finished[32];
+	now_utc(finished, sizeof(finished));
 	struct report_input in = {
 		.facts = facts, .benches = benches, .nbenches = nbenches,
 		.results = results, .nresults = nresults, .score = &o->score, .notes = notes,
+		.select = &o->select, .started_at = started, .finished_at = finished,
+		.root_path = root_path, .context = context,
 	};
 	doc = report_build(&in);
 	redact_report(doc);
+	json_decref(context);
+	free(root_path);
 	/* report_build released the results. */
 	free(results);
 	results = NULL;
@@ -285,7 +360,7 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	if (baseline) {
 		json_t *drift = drift_compute(baseline, doc, &err);
 		if (!drift) {
-			cmd_error("'%s': %s", o->baseline, err);
+			cmd_error("'%s': %s", o->baseline ? o->baseline : o->state_dir, err);
 			goto out;
 		}
 		json_object_set_new(doc, "drift", drift);
@@ -293,6 +368,11 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	int failed = gate(o, doc);
 	if (write_outputs(o, doc, failed) < 0)
 		goto out;
+	/* Kept only after every report was written: a failed run leaves the last good one as the baseline. */
+	if (o->state_dir && cmd_state_keep(o->state_dir, doc, o->keep, &err) < 0) {
+		cmd_error("%s", err);
+		goto out;
+	}
 	exit_code = failed ? 1 : 0;
 out:
 	waivers_release(&waivers);

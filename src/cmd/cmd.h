@@ -39,6 +39,11 @@ struct cmd_opts {
 	int has_fail_under;
 	double fail_under;		/* exit 1 when the overall score is below */
 	struct merge_opts merge;	/* merge: --stale-after, --expect-hosts */
+	const char *state_dir;		/* --state-dir DIR: baseline and history kept there */
+	long keep;			/* --keep N: reports kept in the state directory */
+	int apply;			/* remediate --apply */
+	const char *plan_dir;		/* remediate -o DIR */
+	int root_given;			/* --root was on the command line */
 };
 
 enum { FAIL_ON_FAIL = 1, FAIL_ON_ERROR = 2, FAIL_ON_NEW = 4 };
@@ -46,7 +51,7 @@ enum { FAIL_ON_FAIL = 1, FAIL_ON_ERROR = 2, FAIL_ON_NEW = 4 };
 /* A command: args are the words after the options. */
 typedef int cmd_fn(const struct cmd_opts *o, char *const *args, size_t nargs);
 
-cmd_fn cmd_audit, cmd_list, cmd_validate, cmd_diff, cmd_merge;
+cmd_fn cmd_audit, cmd_list, cmd_validate, cmd_diff, cmd_merge, cmd_explain, cmd_remediate, cmd_trend;
 
 /* ---- common.c ---- */
 
@@ -67,5 +72,22 @@ void cmd_print_errors(const struct defs *d);
  */
 int cmd_write(const struct writer *w, const json_t *doc, const struct write_opts *wo,
 	      const char *path, size_t cap);
+
+/* A boxaudit JSON report (schema boxaudit-report/1, with checks and a summary)? */
+int cmd_is_report(const json_t *doc);
+
+/* ---- state.c: --state-dir ---- */
+
+/* The kept report names of dir (boxaudit-STAMP[-NN].json), oldest first; -1 with *err. */
+int cmd_state_list(const char *dir, char ***names, size_t *n, char **err);
+/*
+ * The newest report kept in dir, as a new reference, or NULL: when there
+ * is none (a note says "no baseline yet"), or when it cannot be read or is
+ * not a boxaudit report (a note says so; the run starts afresh).  NULL
+ * with *err set only when dir exists but cannot be listed.
+ */
+json_t *cmd_state_last(const char *dir, json_t *notes, char **err);
+/* Keep doc in dir (created if missing) atomically, then remove all but the newest keep. */
+int cmd_state_keep(const char *dir, const json_t *doc, long keep, char **err);
 
 #endif

@@ -93,3 +93,10 @@ int cmd_write(const struct writer *w, const json_t *doc, const struct write_opts
 	buf_release(&b);
 	return r;
 }
+
+int cmd_is_report(const json_t *doc)
+{
+	const char *schema = json_string_value(json_object_get(doc, "schema"));
+	return json_is_object(doc) && schema && !strcmp(schema, "boxaudit-report/1") &&
+	       json_is_array(json_object_get(doc, "checks")) && json_is_object(json_object_get(doc, "summary"));
+}

@@ -46,4 +46,10 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
  */
 void collect_derive(json_t *facts);
 
+/*
+ * Where the fact at path (docs/FACTS.md) comes from, as one sentence
+ * (borrowed, static), or NULL for a path no collector fills.
+ */
+const char *collect_fact_source(const char *path);
+
 #endif

@@ -140,6 +140,9 @@ static json_t *load_daemon_json(const struct rootfs *r, json_t *daemon, const ch
 	} else {
 		json_object_set_new(cf, "exists", json_true());
 		file = dockerd_load_config(b.data, b.len, path, &e);
+		/* The document as parsed: a fix plan patches it, keeping every other key. */
+		if (file)
+			json_object_set(cf, "content", file);
 		if (!file) {
 			json_object_set_new(cf, "error", json_string(e));
 			*fatal = e;

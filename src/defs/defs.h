@@ -71,11 +71,13 @@ struct expr {
 
 struct rule {
 	char *key, *title, *label, *description, *remediation, *review, *skip_reason;
+	char *rationale;	/* why the control matters, or NULL (the description then says it) */
 	enum target_kind target;
 	json_t *references;	/* array of strings */
 	double weight;
 	int manual;		/* evaluate: manual */
 	json_t *params;		/* object */
+	json_t *fix;		/* the fix block (checks/README.md "Fixes"), or NULL */
 	struct expr *applies, *test;
 	const char *file;
 	int line;
@@ -120,6 +122,12 @@ struct platform {
 	char *fallback;		/* note when nothing was detected, or NULL */
 	char *version_fact;	/* fact holding the component version, or NULL */
 	char *version_of;	/* the component it is the version of ("kubelet") */
+	/*
+	 * context: {NAME: FACT_PATH}, the facts a report carries beside its
+	 * findings (the configuration files that decide them), for fix plans
+	 * and file locations.  An object, possibly empty.
+	 */
+	json_t *context;
 	const char *file;
 	int line;
 };
@@ -190,6 +198,17 @@ int defs_select_benchmarks(const struct defs *d, const char *list, struct benchm
 int check_id_cmp(const char *a, const char *b);
 /* The id of the check's section ("2" for "2.14", "1.1" for "1.1.3"). */
 char *check_section(const char *id);
+
+/* ---- describe.c: definitions in words (boxaudit explain) ---- */
+
+/* The expression as indented "- ..." sentences ($params resolved against params); a new string. */
+char *defs_describe_expr(const struct expr *e, const json_t *params);
+/*
+ * What the expression reads, as a new array of {"kind", "path"}: facts
+ * (a path inside an each is written COLLECTION[].FIELD), files, fact-held
+ * files and audited paths, each once.
+ */
+json_t *defs_expr_subjects(const struct expr *e);
 
 const char *status_name(enum status s);
 const char *target_name(enum target_kind t);

@@ -49,6 +49,9 @@ extern const char *const target_names[];
 int rules_parse_library(struct loader *l, yaml_node_t *seq);
 void rule_free(struct rule *r);
 
+/* fix.c: a rule's fix block, checked and kept as JSON in *out */
+int fix_parse(struct loader *l, yaml_node_t *n, json_t **out);
+
 /* bench.c */
 int bench_parse(struct loader *l, yaml_node_t *rootn);
 

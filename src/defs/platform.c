@@ -24,6 +24,7 @@ void platform_free(struct platform *p)
 	free(p->version_fact);
 	free(p->version_of);
 	expr_free(p->detect);
+	json_decref(p->context);
 	free(p);
 }
 
@@ -31,7 +32,7 @@ int platform_parse(struct loader *l, yaml_node_t *rootn)
 {
 	static const char *const top_keys[] = { "platform", NULL };
 	static const char *const keys[] = {
-		"name", "title", "detect", "selected", "fallback", "version", NULL
+		"name", "title", "detect", "selected", "fallback", "version", "context", NULL
 	};
 	static const char *const version_keys[] = { "fact", "of", NULL };
 	if (loader_check_keys(l, rootn, "platform file", top_keys) < 0)
@@ -57,6 +58,23 @@ int platform_parse(struct loader *l, yaml_node_t *rootn)
 		    loader_get_str(l, ver, "of", 1, &p->version_of) < 0)
 			rc = -1;
 	}
+	yaml_node_t *ctx = loader_map_get(l, m, "context");
+	if (ctx) {
+		if (loader_get_json(l, ctx, &p->context) < 0) {
+			rc = -1;
+		} else {
+			const char *k;
+			json_t *v;
+			if (!json_is_object(p->context))
+				rc = loader_error(l, ctx, "'context' maps names to fact paths");
+			else
+				json_object_foreach(p->context, k, v)
+					if (!json_is_string(v) || !*json_string_value(v))
+						rc = loader_error(l, ctx, "'context': '%s' must name a fact path", k);
+		}
+	}
+	if (!p->context)
+		p->context = json_object();
 	if (p->name && defs_platform(l->d, p->name))
 		rc = loader_error(l, loader_map_get(l, m, "name"), "duplicate platform '%s'", p->name);
 	if (rc < 0) {

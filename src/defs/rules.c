@@ -21,11 +21,13 @@ void rule_free(struct rule *r)
 	free(r->title);
 	free(r->label);
 	free(r->description);
+	free(r->rationale);
 	free(r->remediation);
 	free(r->review);
 	free(r->skip_reason);
 	json_decref(r->references);
 	json_decref(r->params);
+	json_decref(r->fix);
 	expr_free(r->applies);
 	expr_free(r->test);
 	free(r);
@@ -35,7 +37,8 @@ static int rule_parse(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = {
 		"key", "title", "target", "label", "description", "remediation", "references",
-		"weight", "evaluate", "review", "params", "applies", "skip_reason", "test", NULL
+		"weight", "evaluate", "review", "params", "applies", "skip_reason", "test", "rationale",
+		"fix", NULL
 	};
 	struct rule *r = xcalloc(1, sizeof(*r));
 	int rc = loader_check_keys(l, n, "rule", keys);
@@ -56,6 +59,8 @@ static int rule_parse(struct loader *l, yaml_node_t *n)
 	if (loader_get_str(l, n, "label", 0, &r->label) < 0)
 		rc = -1;
 	if (loader_get_str(l, n, "description", 0, &r->description) < 0)
+		rc = -1;
+	if (loader_get_str(l, n, "rationale", 0, &r->rationale) < 0)
 		rc = -1;
 	if (loader_get_str(l, n, "remediation", 1, &r->remediation) < 0)
 		rc = -1;
@@ -106,6 +111,9 @@ static int rule_parse(struct loader *l, yaml_node_t *n)
 	} else {
 		r->params = json_object();
 	}
+	yaml_node_t *fix = loader_map_get(l, n, "fix");
+	if (fix && fix_parse(l, fix, &r->fix) < 0)
+		rc = -1;
 	yaml_node_t *ap = loader_map_get(l, n, "applies");
 	if (ap && !(r->applies = expr_parse(l, ap, 0)))
 		rc = -1;

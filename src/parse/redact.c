@@ -305,6 +305,21 @@ void redact_image_history(json_t *layers)
 	}
 }
 
+/* Is a flag or member name secret-like, as NAME_RE says (auth, but not authorization modes)? */
+static int flag_name_secret(const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t w = 0; w < sizeof(secret_words) / sizeof(secret_words[0]); w++) {
+		size_t wl = strlen(secret_words[w]);
+		for (size_t i = 0; i + wl <= n; i++)
+			if (!strncasecmp(name + i, secret_words[w], wl) &&
+			    !(!strcmp(secret_words[w], "auth") &&
+			      (!strncasecmp(name + i, "authoriz", 8) || !strncasecmp(name + i, "authentic", 9))))
+				return 1;
+	}
+	return 0;
+}
+
 /* "NAME=VALUE" judged by the command-line rule; 1 when VALUE is a secret. */
 static int flag_value_secret(const char *name, const char *value)
 {
@@ -364,7 +379,21 @@ void redact_tree(json_t *v)
 						json_object_set_new(e, "value", json_string("<redacted>"));
 				}
 			}
-			if (json_is_string(x))
+			/*
+			 * A member named like a secret ("registry-password" in a
+			 * daemon.json as parsed) is judged like that flag: its value
+			 * goes unless it is a boolean, or a path for a name that holds one.
+			 */
+			/*
+			 * ("key" alone names a key: an audit rule's, a conflict's
+			 * setting; an absolute path under a member is a file the
+			 * checks stat, "tls_key": "/var/lib/kubelet/pki/kubelet.key".)
+			 */
+			const char *xs = json_string_value(x);
+			if (xs && strcmp(k, "key") && flag_name_secret(k) && !(xs[0] == '/' && !strpbrk(xs, " \t\n")) &&
+			    flag_value_secret(k, xs))
+				json_object_iter_set_new(v, it, json_string("<redacted>"));
+			else if (json_is_string(x))
 				redact_string_at(v, it, 0);
 			else
 				redact_tree(x);

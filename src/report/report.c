@@ -1,6 +1,7 @@
 #include "config.h"
 #include <string.h>
 #include "report/report.h"
+#include "score/xccdf.h"
 #include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
@@ -20,7 +21,32 @@ static json_t *finding_json(const struct finding *f)
 	return o;
 }
 
-static json_t *check_json(const struct check_result *r)
+/* A copy of a fix block with each "$name" string replaced by the check's parameter. */
+static json_t *fix_resolve(const json_t *v, const json_t *params)
+{
+	const char *s = json_string_value(v);
+	if (s && s[0] == '$' && json_object_get(params, s + 1))
+		return json_deep_copy(json_object_get(params, s + 1));
+	if (json_is_object(v)) {
+		json_t *o = json_object();
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x)
+			json_object_set_new(o, k, fix_resolve(x, params));
+		return o;
+	}
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			json_array_append_new(a, fix_resolve(x, params));
+		return a;
+	}
+	return json_deep_copy(v);
+}
+
+static json_t *check_json(const struct check_result *r, const struct score_opts *so)
 {
 	const struct check *c = r->check;
 	const struct rule *ru = c->rule;
@@ -43,8 +69,13 @@ static json_t *check_json(const struct check_result *r)
 	json_object_set_new(o, "remediation", jstr(c->remediation ? c->remediation : ru->remediation));
 	if (ru->description)
 		json_object_set_new(o, "description", jstr(ru->description));
+	if (ru->rationale)
+		json_object_set_new(o, "rationale", jstr(ru->rationale));
 	json_object_set_new(o, "weight", json_real(ru->weight));
+	json_object_set_new(o, "score_weight", json_real(score_xccdf_weight(r, so)));
 	json_object_set(o, "references", ru->references);
+	if (ru->fix)
+		json_object_set_new(o, "fix", fix_resolve(ru->fix, c->params));
 	if (r->waiver)
 		json_object_set(o, "waiver", r->waiver);
 	json_t *fs = json_array();
@@ -84,8 +115,18 @@ json_t *report_build(const struct report_input *in)
 	json_object_set(host, "hostname", json_object_get(meta, "hostname") ? json_object_get(meta, "hostname") : json_null());
 	json_object_set(host, "root", json_object_get(meta, "root") ? json_object_get(meta, "root") : json_null());
 	json_object_set(host, "live", json_object_get(meta, "live") ? json_object_get(meta, "live") : json_false());
+	if (in->root_path)
+		json_object_set_new(host, "root_path", jstr(in->root_path));
 	json_object_set_new(doc, "host", host);
 	json_object_set(doc, "collected_at", json_object_get(meta, "collected_at") ? json_object_get(meta, "collected_at") : json_null());
+	if (in->started_at)
+		json_object_set_new(doc, "started_at", json_string(in->started_at));
+	if (in->finished_at)
+		json_object_set_new(doc, "finished_at", json_string(in->finished_at));
+	const struct check_selection *sel = in->select;
+	json_object_set_new(doc, "selection", json_pack("{s:o,s:o,s:o}",
+		"level", sel && sel->level ? json_integer(sel->level) : json_null(),
+		"checks", jstr(sel ? sel->only : NULL), "skip", jstr(sel ? sel->skip : NULL)));
 
 	json_t *benches = json_array();
 	json_t *sections = json_array();
@@ -94,6 +135,7 @@ json_t *report_build(const struct report_input *in)
 		json_t *bo = json_pack("{s:s,s:s,s:s,s:s}", "id", b->id, "title", b->title,
 				       "version", b->version, "platform", b->platform);
 		json_object_set_new(bo, "summary", score_summary(in->results, in->nresults, in->score, in_bench, b));
+		json_object_set_new(bo, "sections", json_is_object(b->sections) ? json_incref(b->sections) : json_object());
 		json_array_append_new(benches, bo);
 		/* Sections in the order their checks appear. */
 		for (size_t k = 0; k < in->nresults; k++) {
@@ -127,17 +169,26 @@ json_t *report_build(const struct report_input *in)
 	json_object_set_new(summary, "score_basis", json_string(score_basis(in->score)));
 	json_object_set_new(summary, "automated_only", json_boolean(in->score->automated_only));
 	json_object_set_new(summary, "sections", sections);
+	json_t *xs = score_xccdf(in->results, in->nresults, in->nbenches, in->score);
+	if (json_is_number(json_object_get(summary, "score"))) {
+		char *urn = xasprintf("urn:boxaudit:scoring:%s", score_model_name(in->score->model));
+		json_array_append_new(xs, json_pack("{s:s,s:O,s:f}", "system", urn, "score",
+						    json_object_get(summary, "score"), "maximum", 100.0));
+		free(urn);
+	}
+	json_object_set_new(summary, "xccdf_scores", xs);
 	json_object_set_new(doc, "summary", summary);
 
 	json_t *checks = json_array();
 	for (size_t i = 0; i < in->nresults; i++) {
-		json_array_append_new(checks, check_json(&in->results[i]));
+		json_array_append_new(checks, check_json(&in->results[i], in->score));
 		check_result_release(&in->results[i]);
 	}
 	json_object_set_new(doc, "checks", checks);
 	json_object_set_new(doc, "notes", in->notes ? json_incref(in->notes) : json_array());
 	json_t *refused = json_object_get(in->facts, "refused");
 	json_object_set_new(doc, "refused", json_is_array(refused) ? json_incref(refused) : json_array());
+	json_object_set_new(doc, "context", in->context ? json_incref(in->context) : json_object());
 	return doc;
 }
 

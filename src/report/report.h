@@ -25,6 +25,11 @@ struct report_input {
 	size_t nresults;
 	const struct score_opts *score;
 	json_t *notes;			/* borrowed array of strings, or NULL */
+	/* What the audit was asked for, recorded in "selection"; may all be 0/NULL. */
+	const struct check_selection *select;
+	const char *started_at, *finished_at;	/* "YYYY-MM-DDTHH:MM:SSZ", or NULL */
+	const char *root_path;		/* the audited root as an absolute path, or NULL */
+	json_t *context;		/* borrowed {NAME: fact} (the platforms' context), or NULL */
 };
 
 /*
@@ -51,7 +56,8 @@ struct writer {
 
 /*
  * The report writers: text, json, jsonl (the JSON report on one line, for
- * log pipelines and the Kubernetes DaemonSet), html and junit.
+ * log pipelines and the Kubernetes DaemonSet), html, junit, xccdf (XCCDF
+ * 1.2), arf (ARF 1.1) and sarif (SARIF 2.1.0).
  */
 extern const struct writer report_writers[];
 /* The writer of table (ended by a NULL name) named name, or NULL. */
@@ -66,7 +72,7 @@ struct report_output {
 };
 
 writer_fn report_write_text, report_write_json, report_write_jsonl, report_write_html,
-	report_write_junit;
+	report_write_junit, report_write_xccdf, report_write_arf, report_write_sarif;
 
 /* The drift document (score/drift.h) as text: the diff command and the text report. */
 int drift_write_text(const json_t *drift, struct buf *out);

@@ -8,6 +8,9 @@ static const char *const json_ext[] = { ".json", NULL };
 static const char *const jsonl_ext[] = { ".jsonl", ".ndjson", NULL };
 static const char *const html_ext[] = { ".html", ".htm", NULL };
 static const char *const junit_ext[] = { ".xml", NULL };
+static const char *const xccdf_ext[] = { ".xccdf.xml", NULL };
+static const char *const arf_ext[] = { ".arf.xml", NULL };
+static const char *const sarif_ext[] = { ".sarif", ".sarif.json", NULL };
 
 const struct writer report_writers[] = {
 	{ "text", text_ext, report_write_text },
@@ -15,6 +18,9 @@ const struct writer report_writers[] = {
 	{ "jsonl", jsonl_ext, report_write_jsonl },
 	{ "html", html_ext, report_write_html },
 	{ "junit", junit_ext, report_write_junit },
+	{ "xccdf", xccdf_ext, report_write_xccdf },
+	{ "arf", arf_ext, report_write_arf },
+	{ "sarif", sarif_ext, report_write_sarif },
 	{ NULL, NULL, NULL },
 };
 
@@ -28,12 +34,16 @@ const struct writer *writer_find(const struct writer *table, const char *name)
 
 const struct writer *writer_for_path(const struct writer *table, const char *path)
 {
-	const char *dot = strrchr(path, '.');
-	if (!dot)
-		return NULL;
+	/* The longest ending wins: "r.xccdf.xml" is XCCDF, "r.xml" JUnit. */
+	const struct writer *best = NULL;
+	size_t best_len = 0, len = strlen(path);
 	for (const struct writer *w = table; w->name; w++)
-		for (const char *const *e = w->extensions; e && *e; e++)
-			if (!strcmp(dot, *e))
-				return w;
-	return NULL;
+		for (const char *const *e = w->extensions; e && *e; e++) {
+			size_t el = strlen(*e);
+			if (el < len && el > best_len && !strcmp(path + len - el, *e)) {
+				best = w;
+				best_len = el;
+			}
+		}
+	return best;
 }

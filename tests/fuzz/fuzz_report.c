@@ -6,8 +6,8 @@
  * scored and built into the report document (the container's Name is also
  * the report's hostname), and every writer renders it.  Properties checked
  * (abort when broken):
- *   - the JSON and JSONL reports parse back as JSON;
- *   - the JUnit report is well-formed XML (libxml2, no network);
+ *   - the JSON, JSONL and SARIF reports parse back as JSON;
+ *   - the JUnit, XCCDF and ARF reports are well-formed XML (libxml2, no network);
  *   - the HTML report opens no element outside the writer's own set, and
  *     has as many <script and </script as a benign report: host text
  *     cannot inject markup.
@@ -82,6 +82,25 @@ static void check_json_writer(writer_fn *write, const json_t *doc)
 	buf_release(&b);
 }
 
+/* What an XML writer produces must be well-formed XML. */
+static void check_xml_writer(writer_fn *write, const json_t *doc, const char *name)
+{
+	struct buf b;
+	char *err = NULL;
+	buf_init(&b, 64u << 20);
+	if (write(doc, NULL, &b, &err) == 0) {
+		xmlDocPtr x = xmlReadMemory(b.data, (int)b.len, name, NULL,
+					    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		if (!x) {
+			fprintf(stderr, "fuzz_report: the %s report is not well-formed XML\n", name);
+			abort();
+		}
+		xmlFreeDoc(x);
+	}
+	free(err);
+	buf_release(&b);
+}
+
 static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 {
 	struct check_result *results = calloc(nbchecks ? nbchecks : 1, sizeof(*results));
@@ -116,6 +135,9 @@ static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 
 	check_json_writer(report_write_json, doc);
 	check_json_writer(report_write_jsonl, doc);
+	check_json_writer(report_write_sarif, doc);
+	check_xml_writer(report_write_xccdf, doc, "xccdf.xml");
+	check_xml_writer(report_write_arf, doc, "arf.xml");
 
 	buf_init(&b, 64u << 20);
 	if (report_write_junit(doc, NULL, &b, &err) == 0) {

@@ -114,7 +114,7 @@ import json, sys
 p, s = sys.argv[1], sys.argv[2]
 d = json.load(open(p))
 d.update({"http-proxy": "http://u:%s@proxy:3128" % s, "proxies": {"https-proxy": "https://u:%s@proxy" % s},
-          "registry-mirrors": ["https://mirror-user:%s@mirror.example" % s]})
+          "registry-mirrors": ["https://mirror-user:%s@mirror.example" % s], "x-registry-token": s})
 json.dump(d, open(p, "w"))
 PY
 cat > "$D/root2/lib/systemd/system/docker.service" <<UNIT
