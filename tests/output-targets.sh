@@ -8,7 +8,7 @@ set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${BOXAUDIT:-$top/boxaudit}
 work=$(mktemp -d /tmp/boxaudit-outputs.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'umount "$work/small" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 n=0
 t() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 facts="$top/tests/cases/defs/engine-ops/facts.json"
@@ -66,7 +66,22 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 else
 	for i in 1 2 3 4 5 6 7; do n=$((n + 1)); echo "ok $n # SKIP needs root and the user nobody"; done
 fi
-mkdir "$work/dir"
+# The report is streamed into its temporary file: a write that fails half
+# way leaves the old report and no temporary file behind.
+run -o "json:/dev/full"; rc=$?
+t "a write error is an error naming the file (exit 2)" '[ $rc -eq 2 ] && grep -q "/dev/full.*No space" "$work/err"'
+if [ "$(id -u)" = 0 ] && mkdir "$work/small" && mount -t tmpfs -o size=64k tmpfs "$work/small" 2>/dev/null; then
+	echo old > "$work/small/report.json"
+	dd if=/dev/zero of="$work/small/fill" bs=1k count=64 2>/dev/null
+	run -o "json:$work/small/report.json"; rc=$?
+	t "a full file system is an error (exit 2)" '[ $rc -eq 2 ] && grep -q "report.json.*No space" "$work/err"'
+	t "the old report is untouched" '[ "$(cat "$work/small/report.json")" = old ]'
+	t "no temporary file is left" '[ "$(ls "$work/small" | wc -l)" -eq 2 ]'
+	umount "$work/small"
+else
+	for i in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP mounting a tmpfs needs root"; done
+fi
+mkdir -p "$work/dir"
 run -o "json:$work/dir"; rc=$?
 t "a directory given to -o is an error (exit 2)" '[ $rc -eq 2 ] && grep -q "is a directory" "$work/err"'
 echo "1..$n"

@@ -149,9 +149,9 @@ static int foreign_in_sticky(const struct stat *dir, const struct stat *st)
 	return (dir->st_mode & S_ISVTX) && st->st_uid != geteuid();
 }
 
-/* Write to an existing FIFO or character device in place. */
-static int write_in_place(int dir, const char *base, const struct stat *st, const char *path,
-			  const char *data, size_t len, char **err)
+/* Open an existing FIFO or character device to write in place. */
+static int open_in_place(int dir, const char *base, const struct stat *st, const char *path,
+			 char **err)
 {
 	int fd = openat(dir, base, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	struct stat now;
@@ -166,14 +166,7 @@ static int write_in_place(int dir, const char *base, const struct stat *st, cons
 		close(fd);
 		return -1;
 	}
-	int rc = write_all(fd, data, len);
-	int e = errno;
-	close(fd);
-	if (rc < 0) {
-		*err = xasprintf("cannot write '%s': %s", path, strerror(e));
-		return -1;
-	}
-	return 0;
+	return fd;
 }
 
 /* A temporary file of our own beside base in dir: created, never opened through a link. */
@@ -195,67 +188,70 @@ static int create_temp(int dir, const char *base, char **name)
 	return -1;
 }
 
-static int replace(int dir, const char *base, const char *path, const char *data, size_t len,
-		   char **err)
+static int open_temp(struct atomic_file *f, char **err)
 {
-	char *tmp = NULL;
-	int fd = create_temp(dir, base, &tmp);
-	if (fd < 0) {
-		*err = xasprintf("cannot create a temporary file beside '%s': %s", path, strerror(errno));
-		free(tmp);
+	f->fd = create_temp(f->dir, f->base, &f->tmp);
+	if (f->fd < 0) {
+		*err = xasprintf("cannot create a temporary file beside '%s': %s", f->path, strerror(errno));
 		return -1;
 	}
 	mode_t mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0644 & ~mask) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		*err = xasprintf("cannot write '%s%s': %s", path, tmp + strlen(base), strerror(errno));
-		close(fd);
-		unlinkat(dir, tmp, 0);
-		free(tmp);
+	if (fchmod(f->fd, 0644 & ~mask) < 0) {
+		*err = xasprintf("cannot write '%s%s': %s", f->path, f->tmp + strlen(f->base), strerror(errno));
 		return -1;
 	}
-	/* renameat replaces the directory entry itself, whatever it became meanwhile. */
-	if (close(fd) < 0 || renameat(dir, tmp, dir, base) < 0) {
-		*err = xasprintf("cannot replace '%s': %s", path, strerror(errno));
-		unlinkat(dir, tmp, 0);
-		free(tmp);
-		return -1;
-	}
-	/* The rename itself is durable once the directory is. */
-	int dfd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(tmp);
 	return 0;
 }
 
-int atomic_write(const char *path, const char *data, size_t len, char **err)
+static void release(struct atomic_file *f)
 {
+	if (f->fd >= 0 && f->own_fd)
+		close(f->fd);
+	if (f->tmp)
+		unlinkat(f->dir, f->tmp, 0);
+	if (f->dir >= 0)
+		close(f->dir);
+	free(f->tmp);
+	free(f->base);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	f->fd = f->dir = -1;
+}
+
+int atomic_open(struct atomic_file *f, const char *path, char **err)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = f->dir = -1;
+	f->path = xstrdup(path);
 	int alias = !strcmp(path, "-") ? STDOUT_FILENO : fd_alias(path);
 	if (alias >= 0) {
-		if (fcntl(alias, F_GETFD) < 0 || write_all(alias, data, len) < 0) {
+		if (fcntl(alias, F_GETFD) < 0) {
 			*err = xasprintf("cannot write to '%s': %s", path, strerror(errno));
+			release(f);
 			return -1;
 		}
+		f->fd = alias;
 		return 0;
 	}
 	if (!*path) {
 		*err = xstrdup("an empty output file name");
+		release(f);
 		return -1;
 	}
-	char *base = NULL;
-	int dir = open_parent(path, &base, err);
-	if (dir < 0)
+	f->dir = open_parent(path, &f->base, err);
+	if (f->dir < 0) {
+		release(f);
 		return -1;
+	}
+	f->own_fd = 1;
 	struct stat dst, st;
 	int rc = -1;
-	if (fstat(dir, &dst) < 0) {
+	if (fstat(f->dir, &dst) < 0) {
 		*err = xasprintf("cannot write '%s': %s", path, strerror(errno));
-	} else if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	} else if (fstatat(f->dir, f->base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
-			rc = replace(dir, base, path, data, len, err);
+			rc = open_temp(f, err);
 		else
 			*err = xasprintf("cannot write '%s': %s", path, strerror(errno));
 	} else if (S_ISLNK(st.st_mode)) {
@@ -267,13 +263,80 @@ int atomic_write(const char *path, const char *data, size_t len, char **err)
 		*err = xasprintf("refusing to write '%s': it belongs to uid %lu in a sticky directory", path,
 				 (unsigned long)st.st_uid);
 	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
-		rc = write_in_place(dir, base, &st, path, data, len, err);
+		rc = (f->fd = open_in_place(f->dir, f->base, &st, path, err)) < 0 ? -1 : 0;
 	} else if (!S_ISREG(st.st_mode)) {
 		*err = xasprintf("refusing to write '%s': it is not a regular file, FIFO or character device", path);
 	} else {
-		rc = replace(dir, base, path, data, len, err);
+		rc = open_temp(f, err);
 	}
-	close(dir);
-	free(base);
+	if (rc < 0)
+		release(f);
 	return rc;
+}
+
+int atomic_add(struct atomic_file *f, const void *p, size_t n)
+{
+	if (f->fd < 0 || write_all(f->fd, p, n) < 0) {
+		if (!f->err_no)
+			f->err_no = f->fd < 0 ? EBADF : errno;
+		return -1;
+	}
+	return 0;
+}
+
+int atomic_commit(struct atomic_file *f, char **err)
+{
+	int rc = 0;
+	if (f->err_no) {
+		*err = f->tmp ? xasprintf("cannot write '%s%s': %s", f->path, f->tmp + strlen(f->base),
+					  strerror(f->err_no))
+			      : xasprintf(f->own_fd ? "cannot write '%s': %s" : "cannot write to '%s': %s",
+					  f->path, strerror(f->err_no));
+		rc = -1;
+	} else if (f->tmp) {
+		if (fsync(f->fd) < 0) {
+			*err = xasprintf("cannot write '%s%s': %s", f->path, f->tmp + strlen(f->base),
+					 strerror(errno));
+			rc = -1;
+		} else {
+			int c = close(f->fd);
+			f->fd = -1;
+			/* renameat replaces the directory entry itself, whatever it became meanwhile. */
+			if (c < 0 || renameat(f->dir, f->tmp, f->dir, f->base) < 0) {
+				*err = xasprintf("cannot replace '%s': %s", f->path, strerror(errno));
+				rc = -1;
+			} else {
+				free(f->tmp);
+				f->tmp = NULL;
+				/* The rename itself is durable once the directory is. */
+				int dfd = openat(f->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				if (dfd >= 0) {
+					fsync(dfd);
+					close(dfd);
+				}
+			}
+		}
+	} else if (f->own_fd && close(f->fd) < 0) {
+		f->fd = -1;
+		*err = xasprintf("cannot write '%s': %s", f->path, strerror(errno));
+		rc = -1;
+	} else if (f->own_fd) {
+		f->fd = -1;
+	}
+	release(f);
+	return rc;
+}
+
+void atomic_abort(struct atomic_file *f)
+{
+	release(f);
+}
+
+int atomic_write(const char *path, const char *data, size_t len, char **err)
+{
+	struct atomic_file f;
+	if (atomic_open(&f, path, err) < 0)
+		return -1;
+	atomic_add(&f, data, len);
+	return atomic_commit(&f, err);
 }

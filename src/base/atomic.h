@@ -26,4 +26,31 @@
 /* Returns 0, or -1 with *err (the caller frees) and path untouched. */
 int atomic_write(const char *path, const char *data, size_t len, char **err);
 
+/*
+ * The same in pieces, for a report streamed as it is rendered:
+ *
+ *	struct atomic_file f;
+ *	if (atomic_open(&f, path, &err) < 0)
+ *		... nothing was created ...
+ *	atomic_add(&f, p, n);			(as often as needed)
+ *	if (atomic_commit(&f, &err) < 0)	(or atomic_abort: path untouched)
+ *		... path untouched, the temporary file removed ...
+ *
+ * A descriptor or device written in place ("-", a FIFO) gets the bytes as
+ * they come: there is nothing to rename.
+ */
+struct atomic_file {
+	int fd;		/* where the bytes go */
+	int dir;	/* the directory of path, or -1 */
+	int own_fd;	/* fd is ours to close */
+	int err_no;	/* the first write error, or 0 */
+	char *path, *base, *tmp;	/* tmp: the temporary name in dir, or NULL */
+};
+
+int atomic_open(struct atomic_file *f, const char *path, char **err);
+/* 0, or -1 (the error is kept and reported by atomic_commit). */
+int atomic_add(struct atomic_file *f, const void *p, size_t n);
+int atomic_commit(struct atomic_file *f, char **err);
+void atomic_abort(struct atomic_file *f);
+
 #endif

@@ -14,12 +14,52 @@ void buf_init(struct buf *b, size_t cap)
 	b->len = 0;
 	b->alloc = 0;
 	b->cap = cap;
+	b->sink = NULL;
+	b->sink_arg = NULL;
+	b->sunk = 0;
+	b->sink_errno = 0;
+}
+
+void buf_init_sink(struct buf *b, size_t cap, int (*sink)(void *arg, const char *p, size_t n),
+		   void *arg)
+{
+	buf_init(b, cap);
+	b->sink = sink;
+	b->sink_arg = arg;
+}
+
+int buf_flush(struct buf *b)
+{
+	if (b->sink_errno)
+		return -1;
+	if (!b->sink || !b->len)
+		return 0;
+	if (b->sink(b->sink_arg, b->data, b->len) < 0) {
+		b->sink_errno = errno ? errno : EIO;
+		return -1;
+	}
+	b->sunk += b->len;
+	buf_reset(b);
+	return 0;
 }
 
 int buf_add(struct buf *b, const void *p, size_t n)
 {
-	if (n > b->cap - b->len)
+	if (b->sink_errno || b->sunk > b->cap || n > b->cap - b->sunk - b->len)
 		return -1;
+	if (b->sink && b->len + n > BUF_SINK_CHUNK) {
+		/* Held bytes first, then a large piece straight through. */
+		if (buf_flush(b) < 0)
+			return -1;
+		if (n > BUF_SINK_CHUNK) {
+			if (b->sink(b->sink_arg, p, n) < 0) {
+				b->sink_errno = errno ? errno : EIO;
+				return -1;
+			}
+			b->sunk += n;
+			return 0;
+		}
+	}
 	if (b->len + n + 1 > b->alloc) {
 		size_t want = b->alloc ? b->alloc : 256;
 		while (want < b->len + n + 1)
@@ -63,7 +103,9 @@ void buf_release(struct buf *b)
 {
 	if (b->alloc)
 		free(b->data);
-	buf_init(b, b->cap);
+	b->data = empty_buf;
+	b->len = 0;
+	b->alloc = 0;
 }
 
 char *buf_detach(struct buf *b, size_t *len)
@@ -71,7 +113,9 @@ char *buf_detach(struct buf *b, size_t *len)
 	char *p = b->alloc ? b->data : xstrdup("");
 	if (len)
 		*len = b->len;
-	buf_init(b, b->cap);
+	b->data = empty_buf;
+	b->len = 0;
+	b->alloc = 0;
 	return p;
 }
 

@@ -77,15 +77,44 @@ int cmd_load_defs(const struct cmd_opts *o, struct defs *d)
 	return 0;
 }
 
+static int to_file(void *arg, const char *p, size_t n)
+{
+	return atomic_add(arg, p, n);
+}
+
+/*
+ * Rendered straight into the file as it goes (a temporary one, renamed
+ * over path at the end): a report of any size costs one buffer chunk.
+ */
 int cmd_write(const struct writer *w, const json_t *doc, const struct write_opts *wo,
 	      const char *path, size_t cap)
 {
+	struct atomic_file f;
 	struct buf b;
 	char *err = NULL;
-	buf_init(&b, cap);
+	if (atomic_open(&f, path, &err) < 0) {
+		cmd_error("%s", err);
+		free(err);
+		return -1;
+	}
+	buf_init_sink(&b, cap, to_file, &f);
 	int r = w->write(doc, wo, &b, &err);
-	if (r == 0)
-		r = atomic_write(path, b.data, b.len, &err);
+	if (r == 0 && buf_flush(&b) < 0)
+		r = -1;
+	if (b.sink_errno) {
+		/* The file failed, not the writer: say so (atomic_commit knows how). */
+		free(err);
+		err = NULL;
+		r = atomic_commit(&f, &err);
+		if (r == 0) {
+			err = xasprintf("cannot write '%s': %s", path, strerror(b.sink_errno));
+			r = -1;
+		}
+	} else if (r == 0) {
+		r = atomic_commit(&f, &err);
+	} else {
+		atomic_abort(&f);
+	}
 	if (r < 0) {
 		cmd_error("%s", err);
 		free(err);
