@@ -68,10 +68,12 @@ int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **sourc
 		n = json_object_get(n, "value");
 	} else if (!absolute && ev->elem) {
 		const char *es = ev->elem_source ? ev->elem_source : "element";
+		/* An element source that already points inside a document ("oci:F#mounts[3]") goes on with a dot. */
 		if (!strcmp(p, "@") && !ev->prefix)
 			*source = xstrdup(es);
 		else
-			*source = xasprintf("%s#%s%s", es, ev->prefix ? ev->prefix : "", p);
+			*source = xasprintf("%s%s%s%s", es, strchr(es, '#') ? "." : "#",
+					    ev->prefix ? ev->prefix : "", p);
 	} else {
 		*source = xasprintf("facts:%s", p);
 	}
@@ -172,6 +174,16 @@ enum status leaf_eval_fact(const struct expr *e, struct ev *ev)
 			t->skipped = 1;
 			return t->status = ST_SKIP;
 		}
+	}
+	/*
+	 * A value a collector left out on purpose ({"skipped": "why"} in its
+	 * place) is SKIP, unless the leaf only asks whether it is there.
+	 */
+	if (json_is_object(val) && json_is_string(json_object_get(val, "skipped")) &&
+	    e->op != OP_EXISTS && e->op != OP_ABSENT) {
+		t->note = xstrdup(json_string_value(json_object_get(val, "skipped")));
+		t->skipped = 1;
+		return t->status = ST_SKIP;
 	}
 	t->actual = with_shown(e, ev, val ? json_incref(val) : json_null());
 	t->status = ops_judge_value(e, val, want, &err);
