@@ -6,9 +6,11 @@
 #include "collect/collect.h"
 #include "collect/containers.h"
 #include "collect/docker.h"
+#include "collect/dockerrec.h"
 #include "collect/files.h"
 #include "collect/host.h"
 #include "collect/kube.h"
+#include "collect/oci.h"
 #include "collect/users.h"
 #include "facts/facts.h"
 #include "base/jstr.h"
@@ -94,8 +96,13 @@ static void add_refusals(json_t *facts, const struct rootfs *root)
  * The collectors, in the order they run: configuration first, since the
  * paths that files and mounts need come from it.
  */
-static const char *const docker_api_prefixes[] = { "docker.api", NULL };
-static const char *const kubernetes_prefixes[] = { "kubernetes", NULL };
+/*
+ * runtime.containers holds the Engine API's containers too, and reads the
+ * kubelet's root directory: both run for it.
+ */
+static const char *const docker_api_prefixes[] = { "docker.api", "runtime", NULL };
+static const char *const kubernetes_prefixes[] = { "kubernetes", "runtime", NULL };
+static const char *const runtime_prefixes[] = { "runtime", NULL };
 
 static const struct collector {
 	const char *name;
@@ -105,6 +112,7 @@ static const struct collector {
 	{ "docker", NULL, collect_docker },
 	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
+	{ "runtime", runtime_prefixes, collect_runtime },
 	{ "mounts", NULL, collect_mounts },
 	{ "audit", NULL, collect_audit },
 };
@@ -234,4 +242,5 @@ static void derive_ulimit_overrides(json_t *facts)
 void collect_derive(json_t *facts)
 {
 	derive_ulimit_overrides(facts);
+	dockerrec_derive(facts);
 }
