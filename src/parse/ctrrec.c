@@ -12,6 +12,8 @@ json_t *ctrrec_field(json_t *v, const char *src, const char *path)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "value", v ? v : json_null());
+	if (!src)
+		src = "unknown";
 	char *s = path ? xasprintf("%s#%s", src, path) : xstrdup(src);
 	json_object_set_new(o, "source", jstr(s));
 	free(s);

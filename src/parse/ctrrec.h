@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-/* {"value": v, "source": SRC "#" PATH} (steals v; path may be NULL). */
+/* {"value": v, "source": SRC "#" PATH} (steals v; path may be NULL; src NULL is "unknown"). */
 json_t *ctrrec_field(json_t *v, const char *src, const char *path);
 json_t *ctrrec_skipped(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 json_t *ctrrec_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

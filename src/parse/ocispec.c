@@ -244,7 +244,7 @@ static void set_privileged(struct spec *s)
 static void set_namespaces(struct spec *s)
 {
 	const json_t *nss = obj(obj(s->root, "linux"), "namespaces");
-	json_t *ns = json_object(), *list = json_array();
+	json_t *ns = json_object();
 	json_object_set_new(s->link, "ns", ns);
 	json_t *user = json_object_get(s->rec, "user");
 	if (nss && !json_is_array(nss)) {
@@ -253,6 +253,7 @@ static void set_namespaces(struct spec *s)
 		json_object_set_new(s->link, "ns_error", json_string("linux.namespaces is not a list"));
 		return;
 	}
+	json_t *list = json_array();
 	size_t i;
 	json_t *e;
 	int bad = 0;

@@ -510,6 +510,13 @@ static void test_docker(void **state)
 	assert_json("uid", val(r, "user", "uid"), "1000");
 	assert_json("proc_mount", val(r, "proc_mount", NULL), "\"Unmasked\"");
 	json_decref(r);
+	/* fuzzing found: a daemon setting without a source crashed the record */
+	struct dockerspec_daemon nosrc = { .seccomp_profile = "unconfined", .apparmor = -1 };
+	r = docker("{\"Id\":\"s\",\"HostConfig\":{}}", &nosrc);
+	assert_json("seccomp", val(r, "seccomp", NULL), "\"unconfined\"");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "seccomp"), "source")), "unknown");
+	assert_json("nnp", val(r, "no_new_privileges", NULL), "false");
+	json_decref(r);
 	/* an inspect that failed is an error entry */
 	r = docker("{\"Id\":\"e\",\"_name\":\"gone\",\"error\":\"HTTP 404\"}", &d);
 	assert_string_equal(json_string_value(json_object_get(r, "error")), "HTTP 404");
