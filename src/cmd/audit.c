@@ -129,7 +129,9 @@ static void filter_containers(const struct cmd_opts *o, json_t *facts)
 		if (!used)
 			json_array_remove(images, i);
 	}
-	collect_derive(facts);
+	/* The Docker containers' runtime records, again from what is left. */
+	if (json_object_get(facts, "runtime"))
+		collect_derive(facts, NULL);
 }
 
 static int use_color(const struct cmd_opts *o, const char *path)
@@ -205,8 +207,14 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		goto out;
 	}
 	if (o->facts_in) {
-		if ((facts = facts_load(o->facts_in, &err)))
-			collect_derive(facts);
+		if ((facts = facts_load(o->facts_in, &err))) {
+			struct collect_request req = {0};
+			engine_request((const struct check *const *)want, nwant, &req);
+			if (!o->benchmarks)
+				engine_request_platforms(&d, &req);
+			collect_derive(facts, &req);
+			collect_request_release(&req);
+		}
 	} else {
 		struct rootfs root;
 		if (rootfs_open(&root, o->root, &err) == 0) {

@@ -171,7 +171,7 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 	add_fact_paths(facts, req, &paths, &n, &alloc);
 	collect_files(&ctx, &users, paths, n);
 	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
-	collect_derive(facts);
+	collect_derive(facts, req);
 	add_refusals(facts, root);
 	free(paths);
 	users_release(&users);
@@ -239,8 +239,10 @@ static void derive_ulimit_overrides(json_t *facts)
 }
 
 
-void collect_derive(json_t *facts)
+void collect_derive(json_t *facts, const struct collect_request *req)
 {
 	derive_ulimit_overrides(facts);
-	dockerrec_derive(facts);
+	/* A thousand Docker records cost memory that a CIS-only audit does not need. */
+	if (!req || requested(req, "runtime") || json_object_get(facts, "runtime"))
+		dockerrec_derive(facts);
 }
