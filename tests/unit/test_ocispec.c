@@ -163,6 +163,38 @@ static void test_privileged_caps(void **state)
 	json_decref(r);
 }
 
+/* privileged_without_host_devices: every capability and unmasked paths, the device rule untouched */
+static void test_privileged_without_devices(void **state)
+{
+	(void)state;
+	size_t len;
+	char *text = slurp("cri-containerd-hostpriv.app.json", &len);
+	json_t *spec = json_loadb(text, len, 0, NULL);
+	free(text);
+	json_object_set_new(json_object_get(json_object_get(spec, "linux"), "resources"), "devices",
+			    json_pack("[{s:b, s:s}]", "allow", 0, "access", "rwm"));
+	char *s = json_dumps(spec, 0);
+	struct ocispec_env env = { .runtime = "containerd", .source = "oci:/p/config.json", .id = "p", .apparmor = 0 };
+	char *err = NULL;
+	json_t *r = ocispec_record(s, strlen(s), &env, &err);
+	assert_json("privileged", val(r, "privileged", NULL), "true");
+	assert_json("device rule", val(r, "device_cgroup_allow_all", NULL), "false");
+	json_decref(r);
+	/* unmasked paths and SYS_ADMIN alone are not privileged */
+	json_t *caps = json_pack("[s,s]", "CAP_SYS_ADMIN", "CAP_CHOWN");
+	json_t *c = json_object_get(json_object_get(spec, "process"), "capabilities");
+	json_object_set(c, "bounding", caps);
+	json_decref(caps);
+	free(s);
+	s = json_dumps(spec, 0);
+	r = ocispec_record(s, strlen(s), &env, &err);
+	assert_json("privileged", val(r, "privileged", NULL), "false");
+	assert_json("proc_mount", val(r, "proc_mount", NULL), "\"Unmasked\"");
+	json_decref(r);
+	free(s);
+	json_decref(spec);
+}
+
 static void test_bind_mounts(void **state)
 {
 	(void)state;
@@ -566,6 +598,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctr_specs),
 		cmocka_unit_test(test_privileged_caps),
+		cmocka_unit_test(test_privileged_without_devices),
 		cmocka_unit_test(test_bind_mounts),
 		cmocka_unit_test(test_lab_pod),
 		cmocka_unit_test(test_live_namespace),
