@@ -92,11 +92,13 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 	json_t *actual = json_object();
 	json_t *multi = json_object();	/* subjects judged more than once (items of a nested each) */
 	char *expected = NULL, *source = NULL;
+	size_t used = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct trace_entry *e = &t->v[i];
 		/* A failing element shows what failed; others show everything judged. */
 		if ((s == ST_FAIL || s == ST_ERROR) && trace_shown(e) != s)
 			continue;
+		used++;
 		json_t *v = e->actual ? e->actual : json_null();
 		json_t *had = json_object_get(actual, e->subject);
 		if (!had) {
@@ -126,8 +128,10 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 		if (e->note && !f->note)
 			f->note = xstrdup(e->note);
 	}
+	/* One leaf, or one leaf over several items (its values as a list), is shown by itself. */
+	int single = json_object_size(actual) == 1 && (used == 1 || json_object_size(multi) > 0);
 	json_decref(multi);
-	if (json_object_size(actual) == 1) {
+	if (single) {
 		const char *k;
 		json_t *v;
 		json_object_foreach(actual, k, v) {
