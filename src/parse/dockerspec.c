@@ -412,7 +412,7 @@ json_t *dockerspec_record(const json_t *c, const struct dockerspec_daemon *d)
 	const char *name = json_string_value(json_object_get(c, "_name"));
 	const char *err = json_string_value(json_object_get(c, "error"));
 	if (err || !json_is_object(k.hc)) {
-		json_object_set_new(k.rec, "_name", jstr(name ? name : id));
+		json_object_set_new(k.rec, "_name", jstr(name ? name : id ? id : "?"));
 		json_object_set_new(k.rec, "error", jstr(err ? err : "the inspect body has no HostConfig"));
 		return k.rec;
 	}

@@ -549,6 +549,10 @@ static void test_docker(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "seccomp"), "source")), "unknown");
 	assert_json("nnp", val(r, "no_new_privileges", NULL), "false");
 	json_decref(r);
+	/* fuzzing found: a failed inspect without a name or id still has a target */
+	r = docker("{\"error\":\"x\"}", &d);
+	assert_string_equal(json_string_value(json_object_get(r, "_name")), "?");
+	json_decref(r);
 	/* an inspect that failed is an error entry */
 	r = docker("{\"Id\":\"e\",\"_name\":\"gone\",\"error\":\"HTTP 404\"}", &d);
 	assert_string_equal(json_string_value(json_object_get(r, "error")), "HTTP 404");
