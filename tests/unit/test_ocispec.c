@@ -521,9 +521,10 @@ static void test_docker(void **state)
 	assert_json("apparmor", val(r, "apparmor", NULL), "\"docker-default\"");
 	assert_json("uid", val(r, "user", "uid"), "0");
 	assert_json("proc_mount", val(r, "proc_mount", NULL), "\"Default\"");
-	assert_json("kinds", json_pack("[s,s]", json_string_value(json_object_get(json_array_get(val(r, "mounts", NULL), 0), "kind")),
-				       json_string_value(json_object_get(json_array_get(val(r, "mounts", NULL), 1), "volume_plugin"))),
-		    "[\"hostpath\",\"docker:volume\"]");
+	json_t *kinds = json_pack("[s,s]", json_string_value(json_object_get(json_array_get(val(r, "mounts", NULL), 0), "kind")),
+				  json_string_value(json_object_get(json_array_get(val(r, "mounts", NULL), 1), "volume_plugin")));
+	assert_json("kinds", kinds, "[\"hostpath\",\"docker:volume\"]");
+	json_decref(kinds);
 	json_decref(r);
 	/* privileged: every capability, no seccomp; drop ALL; a named user; the daemon's no-new-privileges */
 	d.no_new_privileges = 1;
