@@ -44,7 +44,8 @@ static const struct command {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char options_text[] =
-"Audit this host (or a root directory) against CIS Docker and Kubernetes benchmarks.\n"
+"Audit this host (or a root directory) against CIS Docker and Kubernetes benchmarks\n"
+"and the Kubernetes Pod Security Standards.\n"
 "\n"
 "Selection:\n"
 "  --benchmark ID[,ID]      benchmarks to run (default: detect what is installed)\n"
@@ -65,6 +66,9 @@ static const char options_text[] =
 "  --container PATTERN      only containers whose name or label (key=value) matches\n"
 "  --exclude-container PATTERN\n"
 "  --scan-image-fs          export images to look for setuid files (4.8; costly)\n"
+"Container runtimes (OCI runtime specs on disk, inside --root):\n"
+"  --containerd-state DIR   containerd's state directory (default /run/containerd)\n"
+"  --crio-state DIR         CRI-O's containers/storage run root (default /run/containers/storage)\n"
 "Facts:\n"
 "  --dump-facts FILE        write the collected facts snapshot\n"
 "  --facts FILE             audit a snapshot instead of the host\n"
@@ -99,7 +103,8 @@ enum {
 	OPT_RUNNING_ONLY, OPT_DEADLINE, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER, OPT_SCAN_IMAGE_FS,
 	OPT_DUMP_FACTS, OPT_FACTS, OPT_FORMAT, OPT_SCORE_MODEL, OPT_AUTOMATED_ONLY,
 	OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_WAIVERS, OPT_BASELINE, OPT_FAIL_ON, OPT_FAIL_UNDER,
-	OPT_STALE_AFTER, OPT_EXPECT_HOSTS, OPT_STATE_DIR, OPT_KEEP, OPT_APPLY
+	OPT_STALE_AFTER, OPT_EXPECT_HOSTS, OPT_STATE_DIR, OPT_KEEP, OPT_APPLY, OPT_CONTAINERD_STATE,
+	OPT_CRIO_STATE
 };
 
 static const struct option long_opts[] = {
@@ -119,6 +124,8 @@ static const struct option long_opts[] = {
 	{"container", required_argument, NULL, OPT_CONTAINER},
 	{"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
 	{"scan-image-fs", no_argument, NULL, OPT_SCAN_IMAGE_FS},
+	{"containerd-state", required_argument, NULL, OPT_CONTAINERD_STATE},
+	{"crio-state", required_argument, NULL, OPT_CRIO_STATE},
 	{"dump-facts", required_argument, NULL, OPT_DUMP_FACTS},
 	{"facts", required_argument, NULL, OPT_FACTS},
 	{"format", required_argument, NULL, OPT_FORMAT},
@@ -279,6 +286,17 @@ int main(int argc, char **argv)
 		case OPT_CONTAINER: o.container_only = optarg; break;
 		case OPT_EXCLUDE_CONTAINER: o.container_exclude = optarg; break;
 		case OPT_SCAN_IMAGE_FS: o.collect.scan_image_fs = 1; break;
+		case OPT_CONTAINERD_STATE:
+		case OPT_CRIO_STATE:
+			/* A path of the audited host, resolved inside --root like every other. */
+			if (optarg[0] != '/')
+				return usage_error("--%s takes an absolute path of the audited host, not '%s'",
+						   c == OPT_CRIO_STATE ? "crio-state" : "containerd-state", optarg);
+			if (c == OPT_CRIO_STATE)
+				o.collect.crio_state = optarg;
+			else
+				o.collect.containerd_state = optarg;
+			break;
 		case OPT_DUMP_FACTS: o.facts_out = optarg; break;
 		case OPT_FACTS: o.facts_in = optarg; break;
 		case OPT_FORMAT:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every check boxaudit evaluates mechanically has at least one case that
 # expects PASS and one that expects FAIL, among the data-driven cases
-# (tests/cases/AREA/CASE/expect) for the newest benchmark of each platform.  TAP.
+# (tests/cases/AREA/CASE/expect) for the newest benchmark of each platform
+# (the Pod Security Standards: restricted, which holds baseline's checks).  TAP.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${BOXAUDIT:-$top/boxaudit}
@@ -12,10 +13,10 @@ find "$top/tests/cases" -name expect -type f | while read -r e; do
 	c=$(dirname "$e")
 	bench=$(sed -n 's/.*--benchmark[= ]\([^ ]*\).*/\1/p' "$c/args" 2>/dev/null)
 	[ -n "$bench" ] || bench=auto
-	awk -v b="$bench" '/^[0-9][0-9.]* (PASS|FAIL)$/ {print b, $1, $2}' "$c/expect"
+	awk -v b="$bench" '/^[0-9a-z][0-9a-z.-]* (PASS|FAIL)$/ {print b, $1, $2}' "$c/expect"
 done | sort -u > "$work/seen"
 n=0
-for bench in cis-docker-1.8.0 cis-kubernetes-1.12; do
+for bench in cis-docker-1.8.0 cis-kubernetes-1.12 k8s-pss-restricted; do
 	"$bin" list --benchmark "$bench" | awk '$4 == "auto" {print $1}' > "$work/auto"
 	while read -r id; do
 		for st in PASS FAIL; do

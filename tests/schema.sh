@@ -32,6 +32,10 @@ for c in docker-hardened docker-insecure daemon-json-malformed; do
 	"$bin" --root "$work/$c/root" --no-api --benchmark cis-docker-1.8.0 --format json > "$work/$c.json" 2>/dev/null
 	check "$work/$c.json" "report of $c matches the schema"
 done
+# Check ids that are control names, and the pss platform, with findings of every status.
+"$bin" --root "$top/tests/cases/pss/variants/root" --no-api --benchmark k8s-pss-restricted --format json \
+	> "$work/pss.json" 2>/dev/null
+check "$work/pss.json" "a Pod Security Standards report matches the schema"
 # A report that breaks the contract must be caught by the check itself.
 jq '.checks[0].status = "MAYBE"' "$work/docker-hardened.json" > "$work/broken.json"
 n=$((n + 1))

@@ -38,6 +38,14 @@
 #define DROPIN_MAX_FILES 256
 #define DROPIN_MAX_DEPTH 16
 
+/* An OCI runtime spec (a bundle's config.json; a privileged one with every device is ~25 KB). */
+#define OCI_SPEC_CAP (4u << 20)
+/* Bundles read per audit, containerd and CRI-O together; more is an ERROR entry. */
+#define OCI_MAX_CONTAINERS 20000
+/* A libcni cache entry (/var/lib/cni/results/NET-ID-IF), and the entries looked at. */
+#define CNI_RESULT_CAP (1u << 20)
+#define CNI_MAX_RESULTS 20000
+
 /* ---- parsers (parse/, base/yamljson) ---- */
 
 /* Values are bounded by the file they come from; this only guards the buf. */

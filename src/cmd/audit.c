@@ -80,8 +80,34 @@ static int container_matches(json_t *c, const char *pattern)
 	return 0;
 }
 
+/* The same filter over the runtime-neutral records (runtime.containers): by name or id. */
+static int record_matches(json_t *r, const char *pattern)
+{
+	const char *name = json_string_value(json_object_get(r, "_name"));
+	const char *id = json_string_value(json_object_get(r, "id"));
+	return (name && !fnmatch(pattern, name, 0)) || (id && !fnmatch(pattern, id, 0));
+}
+
+static void filter_records(const struct cmd_opts *o, json_t *facts)
+{
+	json_t *rs = facts_get(facts, "runtime.containers", NULL);
+	for (size_t i = json_array_size(rs); i-- > 0;) {
+		json_t *r = json_array_get(rs, i);
+		const char *rt = json_string_value(json_object_get(r, "runtime"));
+		/* Docker's records are made again from the filtered Engine API list (labels match there). */
+		if (rt && !strcmp(rt, "docker"))
+			continue;
+		int keep = (!o->container_only || record_matches(r, o->container_only)) &&
+			   (!o->container_exclude || !record_matches(r, o->container_exclude));
+		if (!keep)
+			json_array_remove(rs, i);
+	}
+}
+
 static void filter_containers(const struct cmd_opts *o, json_t *facts)
 {
+	if (o->container_only || o->container_exclude)
+		filter_records(o, facts);
 	json_t *cs = facts_get(facts, "docker.api.containers", NULL);
 	if (!json_is_array(cs) || (!o->container_only && !o->container_exclude))
 		return;
@@ -107,6 +133,9 @@ static void filter_containers(const struct cmd_opts *o, json_t *facts)
 		if (!used)
 			json_array_remove(images, i);
 	}
+	/* The Docker containers' runtime records, again from what is left. */
+	if (json_object_get(facts, "runtime"))
+		collect_derive(facts, NULL);
 }
 
 /*
@@ -279,7 +308,12 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	}
 	if (o->facts_in) {
 		if ((facts = facts_load(o->facts_in, &err))) {
-			collect_derive(facts);
+			struct collect_request req = {0};
+			engine_request((const struct check *const *)want, nwant, &req);
+			if (!o->benchmarks)
+				engine_request_platforms(&d, &req);
+			collect_derive(facts, &req);
+			collect_request_release(&req);
 			/* A snapshot from elsewhere (an older boxaudit, a hand-made one) is redacted too. */
 			redact_tree(facts);
 		}

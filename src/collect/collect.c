@@ -6,9 +6,11 @@
 #include "collect/collect.h"
 #include "collect/containers.h"
 #include "collect/docker.h"
+#include "collect/dockerrec.h"
 #include "collect/files.h"
 #include "collect/host.h"
 #include "collect/kube.h"
+#include "collect/oci.h"
 #include "collect/users.h"
 #include "facts/facts.h"
 #include "parse/redact.h"
@@ -95,8 +97,13 @@ static void add_refusals(json_t *facts, const struct rootfs *root)
  * The collectors, in the order they run: configuration first, since the
  * paths that files and mounts need come from it.
  */
-static const char *const docker_api_prefixes[] = { "docker.api", NULL };
-static const char *const kubernetes_prefixes[] = { "kubernetes", NULL };
+/*
+ * runtime.containers holds the Engine API's containers too, and reads the
+ * kubelet's root directory: both run for it.
+ */
+static const char *const docker_api_prefixes[] = { "docker.api", "runtime", NULL };
+static const char *const kubernetes_prefixes[] = { "kubernetes", "runtime", NULL };
+static const char *const runtime_prefixes[] = { "runtime", NULL };
 
 static const struct collector {
 	const char *name;
@@ -106,6 +113,7 @@ static const struct collector {
 	{ "docker", NULL, collect_docker },
 	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
+	{ "runtime", runtime_prefixes, collect_runtime },
 	{ "mounts", NULL, collect_mounts },
 	{ "audit", NULL, collect_audit },
 };
@@ -165,7 +173,7 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 	add_fact_paths(facts, req, &paths, &n, &alloc);
 	collect_files(&ctx, &users, paths, n);
 	collect_dirs(&ctx, &users, req->dirs, req->ndirs);
-	collect_derive(facts);
+	collect_derive(facts, req);
 	add_refusals(facts, root);
 	/* Secrets are redacted where they land: whatever put them in the facts. */
 	redact_tree(facts);
@@ -235,7 +243,10 @@ static void derive_ulimit_overrides(json_t *facts)
 }
 
 
-void collect_derive(json_t *facts)
+void collect_derive(json_t *facts, const struct collect_request *req)
 {
 	derive_ulimit_overrides(facts);
+	/* A thousand Docker records cost memory that a CIS-only audit does not need. */
+	if (!req || requested(req, "runtime") || json_object_get(facts, "runtime"))
+		dockerrec_derive(facts);
 }

@@ -42,9 +42,11 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 /*
  * Facts derived from others, for rules that cannot compute them (docs/
  * FACTS.md): run after collection, and on a loaded snapshot, which may
- * come from an older boxaudit.
+ * come from an older boxaudit.  req is what the rules read (the Docker
+ * containers' runtime records are made only when a rule reads "runtime"
+ * or the facts have them already), or NULL for everything.
  */
-void collect_derive(json_t *facts);
+void collect_derive(json_t *facts, const struct collect_request *req);
 
 /*
  * Where the fact at path (docs/FACTS.md) comes from, as one sentence

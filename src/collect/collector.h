@@ -23,6 +23,8 @@ struct collect_opts {
 	int scan_image_fs;		/* 4.8: export images and scan for setuid files */
 	int no_api;			/* do not contact the Engine API */
 	long deadline_s;		/* the whole Engine API phase, in seconds (--deadline) */
+	const char *containerd_state;	/* --containerd-state, or NULL: /run/containerd */
+	const char *crio_state;		/* --crio-state, or NULL: /run/containers/storage */
 	const struct defs *defs;	/* component schemas (the kubelet's fields) */
 };
 

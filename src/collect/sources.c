@@ -45,6 +45,15 @@ static const struct source {
 	{ "kubernetes.kubelet.files", "the files the kubelet's configuration names (--kubeconfig, --config, the client "
 				      "CA, its unit and drop-ins)" },
 	{ "kubernetes.kubelet.version", "the kubelet binary of the audited root (the version string it embeds)" },
+	{ "runtime", "the container runtimes' state inside the audited root (src/collect/oci.c): containerd's and "
+		     "CRI-O's OCI runtime specs, libcni's cache, and the Engine API containers" },
+	{ "runtime.containers", "one runtime-neutral record per container (docs/FACTS.md RUNTIME): from each OCI "
+				"runtime spec (containerd: STATE/io.containerd.runtime.v2.task/NS/ID/config.json; CRI-O: "
+				"STATE/overlay-containers/ID/userdata/config.json; the pod's sandbox spec for its "
+				"namespaces and sysctls) or from each Engine API container (GET /containers/ID/json); "
+				"each field carries its source" },
+	{ "runtime.apparmor", "whether the audited root's kernel enables AppArmor (/sys/module/apparmor/parameters/enabled)" },
+	{ "runtime.kubelet_root", "the kubelet's --root-dir (default /var/lib/kubelet), for subPath volume types" },
 	{ "kubernetes.proxy", "the kube-proxy process in ROOT/proc, its command line and --config file" },
 };
 

@@ -16,6 +16,30 @@ struct benchmark *defs_benchmark(const struct defs *d, const char *id)
 }
 
 /*
+ * A check id is dot-separated segments, each a number (CIS: "5.12") or a
+ * control name of lowercase letters, digits and inner dashes (the Pod
+ * Security Standards: "restricted.run-as-non-root").
+ */
+int check_id_valid(const char *id)
+{
+	const char *p = id;
+	for (;;) {
+		size_t n = strcspn(p, ".");
+		if (n == 0)
+			return 0;
+		if (strspn(p, "0123456789") != n) {
+			if (p[0] < 'a' || p[0] > 'z' || p[n - 1] == '-' ||
+			    strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+				return 0;
+		}
+		p += n;
+		if (!*p)
+			return 1;
+		p++;
+	}
+}
+
+/*
  * A benchmark file is checked for shape now and kept as JSON (with the
  * positions of its checks recorded) until defs_resolve, because it may
  * extend a benchmark from a file not loaded yet.
@@ -32,8 +56,9 @@ static int validate_check_entry(struct loader *l, yaml_node_t *n, int full)
 	if (loader_get_str(l, n, "id", 1, &id) < 0 || loader_get_str(l, n, "rule", full, &rule) < 0 ||
 	    loader_get_str(l, n, "assessment", full, &assess) < 0)
 		rc = -1;
-	if (id && (strspn(id, "0123456789.") != strlen(id) || !id[0] || id[0] == '.'))
-		rc = loader_error(l, loader_map_get(l, n, "id"), "check id '%s' must look like 1.2.3", id);
+	if (id && !check_id_valid(id))
+		rc = loader_error(l, loader_map_get(l, n, "id"),
+				  "check id '%s' must look like 1.2.3 or baseline.host-process", id);
 	if (assess && strcmp(assess, "automated") && strcmp(assess, "manual"))
 		rc = loader_error(l, loader_map_get(l, n, "assessment"), "'assessment' is automated or manual, as CIS labels it");
 	yaml_node_t *lv = loader_map_get(l, n, "level");

@@ -112,7 +112,7 @@ struct benchmark {
  * A platform (checks/<platform>/platform.yaml): detect holds when the
  * platform is present on the audited host; among its benchmarks, the
  * version is picked by the version fact (the benchmarks' "selects"),
- * else the newest.  fallback: when no platform is detected, the newest
+ * else the one the platform names ("benchmark"), else the newest.  fallback: when no platform is detected, the newest
  * benchmark of the platform with a fallback is audited, with that note.
  */
 struct platform {
@@ -128,6 +128,7 @@ struct platform {
 	 * and file locations.  An object, possibly empty.
 	 */
 	json_t *context;
+	char *benchmark;	/* the benchmark audited when detected, instead of the newest, or NULL */
 	const char *file;
 	int line;
 };
@@ -194,7 +195,9 @@ char *defs_unmatched_benchmark(const struct defs *d, const char *list);
 int defs_select_benchmarks(const struct defs *d, const char *list, struct benchmark ***out,
 			   size_t *n, char **unknown);
 
-/* "1.1.10" sorts after "1.1.9". */
+/* Is id a check id: "1.2.3" or "baseline.host-process" (numbers and control names)? */
+int check_id_valid(const char *id);
+/* "1.1.10" sorts after "1.1.9"; numbers before names; names by their bytes. */
 int check_id_cmp(const char *a, const char *b);
 /* The id of the check's section ("2" for "2.14", "1.1" for "1.1.3"). */
 char *check_section(const char *id);

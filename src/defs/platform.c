@@ -23,6 +23,7 @@ void platform_free(struct platform *p)
 	free(p->fallback);
 	free(p->version_fact);
 	free(p->version_of);
+	free(p->benchmark);
 	expr_free(p->detect);
 	json_decref(p->context);
 	free(p);
@@ -32,7 +33,8 @@ int platform_parse(struct loader *l, yaml_node_t *rootn)
 {
 	static const char *const top_keys[] = { "platform", NULL };
 	static const char *const keys[] = {
-		"name", "title", "detect", "selected", "fallback", "version", "context", NULL
+		"name", "title", "detect", "selected", "fallback", "version", "context", "benchmark",
+		NULL
 	};
 	static const char *const version_keys[] = { "fact", "of", NULL };
 	if (loader_check_keys(l, rootn, "platform file", top_keys) < 0)
@@ -46,7 +48,8 @@ int platform_parse(struct loader *l, yaml_node_t *rootn)
 	p->line = (int)m->start_mark.line + 1;
 	if (loader_get_str(l, m, "name", 1, &p->name) < 0 || loader_get_str(l, m, "title", 0, &p->title) < 0 ||
 	    loader_get_str(l, m, "selected", 0, &p->selected) < 0 ||
-	    loader_get_str(l, m, "fallback", 0, &p->fallback) < 0)
+	    loader_get_str(l, m, "fallback", 0, &p->fallback) < 0 ||
+	    loader_get_str(l, m, "benchmark", 0, &p->benchmark) < 0)
 		rc = -1;
 	yaml_node_t *det = loader_map_get(l, m, "detect");
 	if (det && !(p->detect = expr_parse(l, det, 0)))
@@ -75,6 +78,9 @@ int platform_parse(struct loader *l, yaml_node_t *rootn)
 	}
 	if (!p->context)
 		p->context = json_object();
+	if (p->benchmark && p->version_fact)
+		rc = loader_error(l, loader_map_get(l, m, "benchmark"),
+				  "a platform names either 'benchmark' or 'version', not both");
 	if (p->name && defs_platform(l->d, p->name))
 		rc = loader_error(l, loader_map_get(l, m, "name"), "duplicate platform '%s'", p->name);
 	if (rc < 0) {

@@ -8,6 +8,11 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
+/*
+ * Ids are dot-separated segments, each a number ("1.1.10") or a control
+ * name ("baseline.host-process").  Numbers compare by value, names by
+ * their bytes, and a number sorts before a name.
+ */
 int check_id_cmp(const char *a, const char *b)
 {
 	while (*a || *b) {
@@ -15,10 +20,24 @@ int check_id_cmp(const char *a, const char *b)
 			return -1;
 		if (!*b)
 			return 1;
-		long x = strtol(a, (char **)&a, 10);
-		long y = strtol(b, (char **)&b, 10);
-		if (x != y)
-			return x < y ? -1 : 1;
+		size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+		int na = strspn(a, "0123456789") == la && la > 0;
+		int nb = strspn(b, "0123456789") == lb && lb > 0;
+		if (na && nb) {
+			long x = strtol(a, NULL, 10), y = strtol(b, NULL, 10);
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else if (na != nb) {
+			return na ? -1 : 1;
+		} else {
+			int c = strncmp(a, b, la < lb ? la : lb);
+			if (c)
+				return c < 0 ? -1 : 1;
+			if (la != lb)
+				return la < lb ? -1 : 1;
+		}
+		a += la;
+		b += lb;
 		if (*a == '.')
 			a++;
 		if (*b == '.')
@@ -252,5 +271,13 @@ int defs_resolve(struct defs *d)
 	size_t before = d->nerrors;
 	for (size_t i = 0; i < d->nbenches; i++)
 		resolve_one(d, d->benches[i]);
+	/* A platform that names its benchmark names one of its own. */
+	for (size_t i = 0; i < d->nplatforms; i++) {
+		const struct platform *p = d->platforms[i];
+		const struct benchmark *b = p->benchmark ? defs_benchmark(d, p->benchmark) : NULL;
+		if (p->benchmark && (!b || !b->platform || strcmp(b->platform, p->name)))
+			defs_add_error(d, xasprintf("%s:%d: platform '%s' names benchmark '%s', which is not one of its benchmarks",
+						    p->file, p->line, p->name, p->benchmark));
+	}
 	return d->nerrors > before ? -1 : 0;
 }

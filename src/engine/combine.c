@@ -84,7 +84,8 @@ json_t *combine_collection(struct ev *ev, const char *path, char **err, int *mis
 			*source = json_string_value(json_object_get(c, "source"));
 		c = json_object_get(c, "value");
 	}
-	if (!c || json_is_null(c)) {
+	/* Left out on purpose ({"skipped": "why"}): missing, and the caller finds why. */
+	if (!c || json_is_null(c) || (json_is_object(c) && json_is_string(json_object_get(c, "skipped")))) {
 		*missing = 1;
 		return NULL;
 	}
@@ -123,7 +124,8 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 {
 	char *err = NULL;
 	int missing;
-	json_t *c = combine_collection(ev, e->each, &err, &missing, NULL);
+	const char *wrapped = NULL;
+	json_t *c = combine_collection(ev, e->each, &err, &missing, &wrapped);
 	if (!c) {
 		const char *why = missing ? leaf_skipped_reason(ev->elem ? ev->elem : ev->facts,
 						  strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
@@ -151,8 +153,16 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 				   : xasprintf("%s%s[%zu].", ev->prefix ? ev->prefix : "", e->each, idx);
 		sub.elem = el;
 		sub.prefix = prefix;
+		if (!ev->elem || !strncmp(e->each, "$.", 2))
+			sub.raw_api = engine_raw_api_path(strncmp(e->each, "$.", 2) ? e->each : e->each + 2);
 		char *nested_source = NULL;
-		if (!ev->elem) {
+		if (ev->elem && wrapped) {
+			/* A list with its own source inside an element: its items are evidence from there. */
+			/* An item of a derived list is evidence from the whole; an object item is one entry of it. */
+			sub.elem_source = nested_source = !json_is_object(el) ? xstrdup(wrapped) :
+				key ? xasprintf("%s[\"%s\"]", wrapped, key) : xasprintf("%s[%zu]", wrapped, idx);
+			sub.prefix = NULL;
+		} else if (!ev->elem) {
 			/* Outside a top-level each: the element is its own evidence. */
 			const char *src = json_string_value(json_object_get(el, "_source"));
 			sub.elem_source = nested_source = src ? xstrdup(src) :
@@ -179,6 +189,14 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 	if (!n)
 		trace_empty(e, ev, c, s);
 	free(st);
+	if (!n && wrapped && ev->elem) {
+		/* An empty list with a source of its own is the evidence: nothing in it. */
+		struct trace_entry *t = trace_add(ev, ev->label, e->each);
+		t->is_fact = 1;
+		t->actual = json_incref(c);
+		t->source = xstrdup(wrapped);
+		t->status = s;
+	}
 	return s;
 }
 

@@ -47,6 +47,7 @@ static void eval_top_each(const struct check *c, const struct expr *e, struct ev
 		sub.elem = el;
 		sub.prefix = NULL;
 		sub.trace = &t;
+		sub.raw_api = engine_raw_api_path(strncmp(e->each, "$.", 2) ? e->each : e->each + 2);
 		const char *src = json_string_value(json_object_get(el, "_source"));
 		sub.elem_source = src ? xstrdup(src) : coll_source ? xasprintf("%s[%zu]", coll_source, idx) :
 				  xasprintf("facts:%s[%zu]", e->each, idx);

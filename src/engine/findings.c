@@ -90,6 +90,7 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 	f->target = xstrdup(name);
 	f->status = s;
 	json_t *actual = json_object();
+	json_t *multi = json_object();	/* subjects judged more than once (items of a nested each) */
 	char *expected = NULL, *source = NULL;
 	size_t used = 0;
 	for (size_t i = 0; i < t->n; i++) {
@@ -98,15 +99,27 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 		if ((s == ST_FAIL || s == ST_ERROR) && trace_shown(e) != s)
 			continue;
 		used++;
-		json_object_set(actual, e->subject, e->actual ? e->actual : json_null());
+		json_t *v = e->actual ? e->actual : json_null();
+		json_t *had = json_object_get(actual, e->subject);
+		if (!had) {
+			json_object_set(actual, e->subject, v);
+		} else if (json_object_get(multi, e->subject) || !json_equal(had, v)) {
+			/* The same leaf over several items: every value is evidence, not only the last. */
+			if (!json_object_get(multi, e->subject)) {
+				json_object_set_new(actual, e->subject, json_pack("[O]", had));
+				json_object_set_new(multi, e->subject, json_true());
+			}
+			json_array_append(json_object_get(actual, e->subject), v);
+		}
 		char *ex = e->expected ? (e->negated ? xasprintf("not (%s)", e->expected) : xstrdup(e->expected)) : NULL;
-		if (ex) {
-			char *joined = expected ? xasprintf("%s; %s: %s", expected, e->subject, ex)
-						: xasprintf("%s: %s", e->subject, ex);
+		char *piece = ex ? xasprintf("%s: %s", e->subject, ex) : NULL;
+		if (piece && (!expected || !strstr(expected, piece))) {
+			char *joined = expected ? xasprintf("%s; %s", expected, piece) : xstrdup(piece);
 			free(expected);
 			expected = joined;
-			free(ex);
 		}
+		free(piece);
+		free(ex);
 		if (e->source && (!source || !strstr(source, e->source))) {
 			char *joined = source ? xasprintf("%s, %s", source, e->source) : xstrdup(e->source);
 			free(source);
@@ -115,7 +128,10 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 		if (e->note && !f->note)
 			f->note = xstrdup(e->note);
 	}
-	if (used == 1) {
+	/* One leaf, or one leaf over several items (its values as a list), is shown by itself. */
+	int single = json_object_size(actual) == 1 && (used == 1 || json_object_size(multi) > 0);
+	json_decref(multi);
+	if (single) {
 		const char *k;
 		json_t *v;
 		json_object_foreach(actual, k, v) {

@@ -41,6 +41,7 @@ struct ev {
 	json_t *elem;		/* current element of an each, or NULL */
 	char *elem_source;	/* its _source */
 	const char *prefix;	/* subject prefix inside nested each ("Mounts[1].") */
+	int raw_api;		/* the element is (inside) an Engine API body, as the daemon sent it */
 	const json_t *params;
 	const char *label;	/* finding target for facts */
 	int negated;
@@ -75,6 +76,7 @@ enum status ops_judge_file(const struct expr *e, struct ev *ev, const json_t *f,
 			   struct trace_entry *t, const json_t *want);
 
 /* leaves.c */
+int engine_raw_api_path(const char *path);
 int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const json_t *n);
 const char *leaf_skipped_reason(json_t *base, const char *path);
 int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err);

@@ -43,14 +43,20 @@ const char *leaf_skipped_reason(json_t *base, const char *path)
  * source, so a container whose Config.User is {"value": .., "source": 7}
  * is data, not a wrapper.
  */
+/* Is path (without "$.") inside the Engine API's own bodies, where no wrapper is ours? */
+int engine_raw_api_path(const char *path)
+{
+	return !strncmp(path, "docker.api", 10) && (!path[10] || path[10] == '.' || path[10] == '[');
+}
+
 int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const json_t *n)
 {
 	if (!json_is_object(n) || !json_is_string(json_object_get(n, "source")) ||
 	    !json_object_get(n, "value") || json_object_size(n) > 4)
 		return 0;
-	if (!absolute && ev->elem && ev->elem_source && !strncmp(ev->elem_source, "api:", 4))
+	if (!absolute && ev->elem && ev->raw_api)
 		return 0;
-	return strncmp(path, "docker.api", 10) != 0;
+	return !engine_raw_api_path(path);
 }
 
 /*
@@ -84,10 +90,12 @@ int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **sourc
 		n = json_object_get(n, "value");
 	} else if (!absolute && ev->elem) {
 		const char *es = ev->elem_source ? ev->elem_source : "element";
+		/* An element source that already points inside a document ("oci:F#mounts[3]") goes on with a dot. */
 		if (!strcmp(p, "@") && !ev->prefix)
 			*source = xstrdup(es);
 		else
-			*source = xasprintf("%s#%s%s", es, ev->prefix ? ev->prefix : "", p);
+			*source = xasprintf("%s%s%s%s", es, strchr(es, '#') ? "." : "#",
+					    ev->prefix ? ev->prefix : "", p);
 	} else {
 		*source = xasprintf("facts:%s", p);
 	}
@@ -188,6 +196,16 @@ enum status leaf_eval_fact(const struct expr *e, struct ev *ev)
 			t->skipped = 1;
 			return t->status = ST_SKIP;
 		}
+	}
+	/*
+	 * A value a collector left out on purpose ({"skipped": "why"} in its
+	 * place) is SKIP, unless the leaf only asks whether it is there.
+	 */
+	if (json_is_object(val) && json_is_string(json_object_get(val, "skipped")) &&
+	    e->op != OP_EXISTS && e->op != OP_ABSENT) {
+		t->note = xstrdup(json_string_value(json_object_get(val, "skipped")));
+		t->skipped = 1;
+		return t->status = ST_SKIP;
 	}
 	t->actual = with_shown(e, ev, val ? json_incref(val) : json_null());
 	t->status = ops_judge_value(e, val, want, &err);

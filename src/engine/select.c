@@ -103,6 +103,10 @@ int engine_select(const struct defs *d, json_t *facts, struct benchmark ***out, 
 				json_array_append_new(notes, json_sprintf("the %s version could not be determined; using the newest benchmark, %s",
 									  p->version_of, b->id));
 			}
+		} else if (p->benchmark && (b = defs_benchmark(d, p->benchmark))) {
+			json_array_append_new(notes, p->selected ?
+				json_sprintf("benchmark %s selected: %s", b->id, p->selected) :
+				json_sprintf("benchmark %s selected: %s is present", b->id, p->title ? p->title : p->name));
 		} else if ((b = newest(d, p->name))) {
 			json_array_append_new(notes, p->selected ?
 				json_sprintf("benchmark %s selected: %s", b->id, p->selected) :

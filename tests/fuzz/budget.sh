@@ -26,7 +26,7 @@ fi
 
 # max_len per target: definition files and their libraries are large.
 maxlen() {
-	case $1 in defs|facts) echo 262144 ;; inspect|report) echo 65536 ;; *) echo 16384 ;; esac
+	case $1 in defs|facts) echo 262144 ;; inspect|report|ocispec) echo 65536 ;; *) echo 16384 ;; esac
 }
 
 # fuzz_report reads what fuzz_inspect reads: same seeds and dictionary.

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *facts = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
 	if (!facts)
 		return 0;
-	collect_derive(facts);
+	collect_derive(facts, NULL);
 	redact_tree(facts);
 	for (size_t b = 0; b < defs.nbenches; b++) {
 		struct benchmark *bench = defs.benches[b];

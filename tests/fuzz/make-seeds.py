@@ -26,7 +26,7 @@ def g(pattern):
 def tag(p):
     return os.path.relpath(p, top).replace("/", "_")
 
-for t in ["defs", "dockerd", "kubelet", "auditd", "systemd", "inspect", "waivers", "host"]:
+for t in ["defs", "dockerd", "kubelet", "auditd", "systemd", "inspect", "waivers", "host", "ocispec"]:
     d = os.path.join(corpus, t)
     for f in glob.glob(os.path.join(d, "*")):
         if not os.path.basename(f).startswith("hand-"):
@@ -115,6 +115,15 @@ for p in g("tests/cases/docker/containers-*/facts.json"):
         put("inspect", "%s-%02d" % (tag(os.path.dirname(p)), i), json.dumps(doc, indent=1).encode())
         c2 = dict(c); c2["history"] = hist
         put("inspect", "%s-obj-%02d" % (tag(os.path.dirname(p)), i), json.dumps(c2).encode())
+
+# ocispec: real containerd specs alone; CRI pairs with a CNI cache entry and a Docker container
+for p in g("tests/unit/data/oci/ctr-*.json") + g("tests/unit/data/oci/pod*.json"):
+    put("ocispec", tag(p), rd(p))
+bad = json.loads(rd(os.path.join(top, "tests/cases/docker/containers-bad/facts.json")))["docker"]["api"]["containers"]
+for i, p in enumerate(g("tests/unit/data/oci/*.app.json")):
+    sb = p.replace(".app.json", ".sandbox.json")
+    cni = json.dumps({"kind": "cniCacheV1", "capabilityArgs": {"portMappings": [{"hostPort": 8443, "containerPort": 443}]}})
+    put("ocispec", tag(p), SEP.join([rd(p), rd(sb), cni.encode(), json.dumps(bad[(7 * i) % len(bad)]).encode()]))
 
 # host: mountinfo, passwd, group, YAML
 for p in g("tests/unit/data/host/**/mountinfo") + g("tests/unit/data/host/users/etc/*") \
