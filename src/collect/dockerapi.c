@@ -231,6 +231,7 @@ struct xfer {
 	int overflow;
 	size_t index;
 	const char *path;	/* as given, for messages */
+	int capped;		/* its timeout is what was left of the deadline */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -345,7 +346,8 @@ static void setup_easy(struct api_client *c, struct xfer *x, const char *url, si
 #endif
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
 	long total = c->timeout_ms, left = remaining_ms(c);
-	if (left > 0 && left < total)
+	x->capped = left > 0 && left < total;
+	if (x->capped)
 		total = left;
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
 	long window = c->timeout_ms / 1000;
@@ -537,8 +539,12 @@ static void get_many(struct api_client *c, const char *const *paths, size_t n,
 			char *err;
 			long code;
 			transfer_result(c, x, rc, x->path, cap, &json, &err, &code);
-			if (rc == CURLE_OPERATION_TIMEDOUT && remaining_ms(c) < 0) {
-				/* Cut short by the deadline, not by the daemon: say so. */
+			int cut = rc == CURLE_OPERATION_TIMEDOUT && (x->capped || remaining_ms(c) < 0);
+			if (cut) {
+				/*
+				 * Cut short by the deadline, not by the daemon: say so.  A
+				 * timeout capped by the deadline may fire a moment before it.
+				 */
 				free(err);
 				err = deadline_error(c, x->path, "did not finish before it");
 			}
@@ -548,7 +554,7 @@ static void get_many(struct api_client *c, const char *const *paths, size_t n,
 				rcs[x->index] = rc;
 			free_slot[x - im->slots] = 1;
 			active--;
-			if (rc == CURLE_OPERATION_TIMEDOUT && !hung && remaining_ms(c) >= 0)
+			if (rc == CURLE_OPERATION_TIMEDOUT && !hung && !cut)
 				hung = xasprintf("not requested after an earlier timeout: %s", err);
 			done(arg, x->index, json, err);
 			free(err);

@@ -57,7 +57,7 @@ static void audit(json_t *raw, int report)
 		for (const struct writer *w = report_writers; w->name; w++) {
 			struct buf out;
 			char *err = NULL;
-			struct write_opts wo = { 1, 1 };
+			struct write_opts wo = { .color = 1, .verbose = 1 };
 			buf_init(&out, 64u << 20);
 			if (w->write(doc, &wo, &out, &err) < 0)
 				free(err);
@@ -81,7 +81,7 @@ static void mutate_all(json_t *facts, json_t *node, size_t *n)
 			const char *key = json_object_iter_key(it);
 			json_t *orig = json_incref(json_object_iter_value(it));
 			for (size_t t = 0; t < ntypes; t++) {
-				json_object_iter_set(node, it, json_incref(types[t]));
+				json_object_iter_set(node, it, types[t]);
 				audit(facts, (*n)++ % 97 == 0);
 			}
 			json_object_iter_set_new(node, it, orig);
