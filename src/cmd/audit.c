@@ -104,6 +104,12 @@ static void filter_records(const struct cmd_opts *o, json_t *facts)
 	}
 }
 
+static int container_kept(const struct cmd_opts *o, json_t *c)
+{
+	return (!o->container_only || container_matches(c, o->container_only)) &&
+	       (!o->container_exclude || !container_matches(c, o->container_exclude));
+}
+
 static void filter_containers(const struct cmd_opts *o, json_t *facts)
 {
 	if (o->container_only || o->container_exclude)
@@ -111,11 +117,11 @@ static void filter_containers(const struct cmd_opts *o, json_t *facts)
 	json_t *cs = facts_get(facts, "docker.api.containers", NULL);
 	if (!json_is_array(cs) || (!o->container_only && !o->container_exclude))
 		return;
+	/* Streamed containers were matched whole as they came (judge_container); stubs are left now. */
+	int streamed = json_is_true(facts_get(facts, "docker.api.containers_streamed", NULL));
 	for (size_t i = json_array_size(cs); i-- > 0;) {
 		json_t *c = json_array_get(cs, i);
-		int keep = (!o->container_only || container_matches(c, o->container_only)) &&
-			   (!o->container_exclude || !container_matches(c, o->container_exclude));
-		if (!keep)
+		if (streamed ? json_is_true(json_object_get(c, "_excluded")) : !container_kept(o, c))
 			json_array_remove(cs, i);
 	}
 	/* Images are judged for the containers audited: keep only theirs. */
@@ -139,36 +145,115 @@ static void filter_containers(const struct cmd_opts *o, json_t *facts)
 }
 
 /*
- * What the report says about the host (reasons, notes, each finding's
- * value, target, source and note) quotes facts and messages: the last
- * place a secret could land, so it is redacted there too.  What comes
- * from the definitions (titles, remediation) is the operator's own text.
+ * What the report says about the host quotes facts and messages: the last
+ * place a secret could land, so the notes and every result (reason and
+ * findings, result_redact) are redacted there too.  What comes from the
+ * definitions (titles, remediation) is the operator's own text.
  */
-static void redact_report(json_t *doc)
+static void redact_notes(json_t *notes)
 {
-	static const char *const finding_keys[] = { "actual", "target", "source", "note" };
-	size_t i, k;
-	json_t *c, *f;
-	json_t *hold = json_object();
-	json_object_set(hold, "notes", json_object_get(doc, "notes"));
-	json_array_foreach(json_object_get(doc, "checks"), i, c) {
-		json_object_set(hold, "reason", json_object_get(c, "reason"));
-		redact_tree(hold);
-		if (json_object_get(hold, "reason"))
-			json_object_set(c, "reason", json_object_get(hold, "reason"));
-		json_array_foreach(json_object_get(c, "findings"), k, f) {
-			json_t *part = json_object();
-			for (size_t n = 0; n < sizeof(finding_keys) / sizeof(finding_keys[0]); n++)
-				if (json_object_get(f, finding_keys[n]))
-					json_object_set(part, finding_keys[n], json_object_get(f, finding_keys[n]));
-			redact_tree(part);
-			json_object_update(f, part);
-			json_decref(part);
-		}
-	}
+	/* In place: the holder shares the array. */
+	json_t *hold = json_pack("{s:O}", "notes", notes);
 	redact_tree(hold);
-	json_object_set(doc, "notes", json_object_get(hold, "notes"));
 	json_decref(hold);
+}
+
+/*
+ * Containers judged as they arrive (engine/engine.h, engine_stream): a
+ * Docker host's 10,000 containers are then never all held, only what each
+ * check found.  One stream per distinct rule and parameters among the
+ * checks that may be audited (the versions of a benchmark share their
+ * rules), and only when every check and platform that reads the
+ * containers can be judged so.  A snapshot, written or read, holds the
+ * containers whole: no streaming then.
+ */
+#define STREAMED "docker.api.containers"
+
+struct streams {
+	const struct cmd_opts *o;
+	struct engine_stream *v;
+	size_t *taken;		/* the result a stream ended in, + 1; 0 while open */
+	size_t n;
+};
+
+static int same_rule(const struct check *a, const struct check *b)
+{
+	return a->rule == b->rule && (a->params == b->params ||
+				      (a->params && b->params && json_equal(a->params, b->params)));
+}
+
+static void streams_release(struct streams *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		engine_stream_release(&s->v[i]);
+	free(s->v);
+	free(s->taken);
+	s->v = NULL;
+	s->taken = NULL;
+	s->n = 0;
+}
+
+static void streams_plan(struct streams *s, const struct cmd_opts *o, const struct defs *d,
+			 const struct check *const *want, size_t nwant)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	if (o->facts_in || o->facts_out)
+		return;
+	for (size_t i = 0; i < d->nplatforms; i++)
+		if (engine_expr_reads_collection(d->platforms[i]->detect, STREAMED))
+			return;
+	for (size_t i = 0; i < nwant; i++) {
+		const struct check *c = want[i];
+		if (!defs_check_selected(&o->select, c) || !engine_check_reads(c, STREAMED))
+			continue;
+		if (!engine_streams(c, STREAMED)) {
+			streams_release(s);
+			return;
+		}
+		size_t k;
+		for (k = 0; k < s->n && !same_rule(s->v[k].check, c); k++)
+			;
+		if (k < s->n)
+			continue;
+		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+		s->taken = xrealloc(s->taken, (s->n + 1) * sizeof(*s->taken));
+		engine_stream_init(&s->v[s->n], c);
+		s->taken[s->n++] = 0;
+	}
+}
+
+static void judge_container(void *arg, json_t *facts, json_t *el, size_t idx)
+{
+	struct streams *s = arg;
+	if (!container_kept(s->o, el)) {
+		json_object_set_new(el, "_excluded", json_true());
+		return;
+	}
+	/* Room for a finding per container, once: no growth slack in 10,000 of them. */
+	size_t n = json_array_size(facts_get(facts, STREAMED, NULL));
+	for (size_t i = 0; i < s->n; i++) {
+		engine_stream_reserve(&s->v[i], n);
+		engine_stream_element(&s->v[i], facts, el, idx);
+	}
+}
+
+/* The result of c from its stream into results[n]: 1, or 0 when c was not streamed. */
+static int streams_take(struct streams *s, const struct check *c, json_t *facts, struct check_result *results,
+			size_t n)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (!same_rule(s->v[i].check, c))
+			continue;
+		if (s->taken[i])
+			result_copy(&results[s->taken[i] - 1], &results[n]);
+		else
+			engine_stream_end(&s->v[i], facts, &results[n]);
+		s->taken[i] = n + 1;
+		results[n].check = c;
+		return 1;
+	}
+	return 0;
 }
 
 static void now_utc(char *out, size_t n)
@@ -252,14 +337,16 @@ static int gate(const struct cmd_opts *o, const json_t *doc)
 	return trip;
 }
 
-static int write_outputs(const struct cmd_opts *o, const json_t *doc, int failed)
+static int write_outputs(const struct cmd_opts *o, const json_t *doc, const struct check_result *results,
+			 int failed)
 {
 	int rc = 0;
 	for (size_t i = 0; i < o->noutputs; i++) {
 		const struct report_output *out = &o->outputs[i];
 		if (o->quiet && !strcmp(out->path, "-") && !failed)
 			continue;
-		struct write_opts wo = { .color = use_color(o, out->path), .verbose = o->verbose };
+		struct write_opts wo = { .color = use_color(o, out->path), .verbose = o->verbose,
+					 .results = results };
 		if (cmd_write(writer_find(report_writers, out->format), doc, &wo, out->path, REPORT_CAP) < 0)
 			rc = -1;
 	}
@@ -285,6 +372,8 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 
 	size_t nwant;
 	const struct check **want = wanted_checks(o, &d, &nwant);
+	struct streams streams;
+	streams_plan(&streams, o, &d, want, nwant);
 	/* Waivers and the baseline are read first: a mistake there costs no collection. */
 	struct waivers waivers;
 	json_t *baseline = NULL;
@@ -327,6 +416,14 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 			request_context(&d, o, &req);
 			struct collect_opts copts = o->collect;
 			copts.defs = &d;
+			if (streams.n) {
+				copts.element = judge_container;
+				copts.element_arg = &streams;
+			}
+			/* Detecting: the Pod Security Standards (and so the runtime records) only where pods run. */
+			copts.records_when_kubernetes = !o->benchmarks;
+			/* A snapshot is for other audits too: every member of the Engine API bodies goes in. */
+			copts.whole_bodies = o->facts_out != NULL;
 			facts = collect_run(&root, &copts, &req, &err);
 			collect_request_release(&req);
 			rootfs_close(&root);
@@ -346,14 +443,18 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 	json_array_extend(notes, json_object_get(facts, "notes"));
 	if (select_benchmarks(o, &d, facts, &benches, &nbenches, notes) < 0)
 		goto out;
+	int streamed = json_is_true(facts_get(facts, STREAMED "_streamed", NULL));
 	for (size_t i = 0; i < nbenches; i++)
 		for (size_t k = 0; k < benches[i]->nchecks; k++) {
 			const struct check *c = &benches[i]->checks[k];
 			if (!defs_check_selected(&o->select, c))
 				continue;
 			results = xrealloc(results, (nresults + 1) * sizeof(*results));
-			engine_eval_check(c, facts, &results[nresults++]);
+			if (!streamed || !streams_take(&streams, c, facts, results, nresults))
+				engine_eval_check(c, facts, &results[nresults]);
+			nresults++;
 		}
+	streams_release(&streams);
 	if (!nresults) {
 		cmd_error("%s", "the selection (--check, --skip, --level) matches no check of the benchmarks audited");
 		goto out;
@@ -366,6 +467,9 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		waivers_apply(&waivers, results, nresults, today, notes);
 	}
 	score_mark(results, nresults, &o->score);
+	for (size_t i = 0; i < nresults; i++)
+		result_redact(&results[i]);
+	redact_notes(notes);
 	json_t *context = build_context(&d, benches, nbenches, facts);
 	char *root_path = o->facts_in ? NULL : realpath(o->root, NULL);
 	/* Only meta and refused are reported from the facts: free the rest now. */
@@ -380,19 +484,16 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		.results = results, .nresults = nresults, .score = &o->score, .notes = notes,
 		.select = &o->select, .started_at = started, .finished_at = finished,
 		.root_path = root_path, .context = context,
+		/* Each check's findings are made as a writer needs them, and dropped after. */
+		.findings_apart = 1,
 	};
 	doc = report_build(&in);
-	redact_report(doc);
 	json_decref(context);
 	free(root_path);
-	/* report_build released the results. */
-	free(results);
-	results = NULL;
-	nresults = 0;
 	json_decref(facts);
 	facts = NULL;
 	if (baseline) {
-		json_t *drift = drift_compute(baseline, doc, &err);
+		json_t *drift = drift_compute(baseline, doc, results, &err);
 		if (!drift) {
 			cmd_error("'%s': %s", o->baseline ? o->baseline : o->state_dir, err);
 			goto out;
@@ -400,15 +501,18 @@ int cmd_audit(const struct cmd_opts *o, char *const *args, size_t nargs)
 		json_object_set_new(doc, "drift", drift);
 	}
 	int failed = gate(o, doc);
-	if (write_outputs(o, doc, failed) < 0)
+	if (write_outputs(o, doc, results, failed) < 0)
 		goto out;
 	/* Kept only after every report was written: a failed run leaves the last good one as the baseline. */
-	if (o->state_dir && cmd_state_keep(o->state_dir, doc, o->keep, &err) < 0) {
-		cmd_error("%s", err);
+	int kept = o->state_dir ? cmd_state_keep(o->state_dir, doc, results, o->keep, &err) : 0;
+	if (kept < 0) {
+		if (kept == -1)
+			cmd_error("%s", err);
 		goto out;
 	}
 	exit_code = failed ? 1 : 0;
 out:
+	streams_release(&streams);
 	waivers_release(&waivers);
 	json_decref(baseline);
 	free(err);

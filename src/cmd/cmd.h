@@ -87,7 +87,12 @@ int cmd_state_list(const char *dir, char ***names, size_t *n, char **err);
  * with *err set only when dir exists but cannot be listed.
  */
 json_t *cmd_state_last(const char *dir, json_t *notes, char **err);
-/* Keep doc in dir (created if missing) atomically, then remove all but the newest keep. */
-int cmd_state_keep(const char *dir, const json_t *doc, long keep, char **err);
+/*
+ * Keep doc in dir (created if missing) atomically, then remove all but the
+ * newest keep.  results: as write_opts.results.  Returns 0, -1 with *err,
+ * or -2 when writing the report failed (and was reported already).
+ */
+int cmd_state_keep(const char *dir, const json_t *doc, const struct check_result *results, long keep,
+		   char **err);
 
 #endif

@@ -32,7 +32,7 @@ int cmd_diff(const struct cmd_opts *o, char *const *args, size_t nargs)
 	char *err = NULL;
 	(void)nargs;
 	json_t *da = drift_load(args[0], &err), *db = da ? drift_load(args[1], &err) : NULL;
-	json_t *drift = db ? drift_compute(da, db, &err) : NULL;
+	json_t *drift = db ? drift_compute(da, db, NULL, &err) : NULL;
 	int rc = 2;
 	if (!drift) {
 		cmd_error("%s", err);

@@ -127,7 +127,8 @@ json_t *cmd_state_last(const char *dir, json_t *notes, char **err)
 	return doc;
 }
 
-int cmd_state_keep(const char *dir, const json_t *doc, long keep, char **err)
+int cmd_state_keep(const char *dir, const json_t *doc, const struct check_result *results, long keep,
+		   char **err)
 {
 	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
 		*err = xasprintf("cannot create the state directory '%s': %s", dir, strerror(errno));
@@ -151,16 +152,11 @@ int cmd_state_keep(const char *dir, const json_t *doc, long keep, char **err)
 			return -1;
 		}
 	}
-	struct buf b;
-	buf_init(&b, REPORT_CAP);
-	struct write_opts wo = {0};
-	int rc = report_write_json(doc, &wo, &b, err);
-	if (rc == 0)
-		rc = atomic_write(path, b.data, b.len, err);
-	buf_release(&b);
+	struct write_opts wo = { .results = results };
+	int rc = cmd_write(writer_find(report_writers, "json"), doc, &wo, path, REPORT_CAP);
 	free(path);
 	if (rc < 0)
-		return -1;
+		return -2;
 	/* Prune: keep the newest `keep`, this one included. */
 	char **names;
 	size_t n;

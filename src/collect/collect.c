@@ -6,7 +6,6 @@
 #include "collect/collect.h"
 #include "collect/containers.h"
 #include "collect/docker.h"
-#include "collect/dockerrec.h"
 #include "collect/files.h"
 #include "collect/host.h"
 #include "collect/kube.h"
@@ -111,33 +110,20 @@ static const struct collector {
 	int (*fn)(struct collect_ctx *ctx);
 } collectors[] = {
 	{ "docker", NULL, collect_docker },
-	{ "docker-api", docker_api_prefixes, collect_api },
+	/* Before the Engine API's: whether this is a Kubernetes node decides how its containers are read. */
 	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
 	{ "runtime", runtime_prefixes, collect_runtime },
+	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "mounts", NULL, collect_mounts },
 	{ "audit", NULL, collect_audit },
 };
-
-/* Does a rule read a fact under prefix ("docker.api" serves "docker.api.containers")? */
-static int requested(const struct collect_request *req, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	for (size_t i = 0; i < req->nfacts; i++) {
-		const char *p = req->facts[i];
-		if (!strncmp(p, "$.", 2))
-			p += 2;
-		if (!strncmp(p, prefix, n))
-			return 1;
-	}
-	return 0;
-}
 
 static int wanted(const struct collector *c, const struct collect_request *req)
 {
 	if (!c->prefixes)
 		return 1;
 	for (const char *const *p = c->prefixes; *p; p++)
-		if (requested(req, *p))
+		if (collect_request_reads(req, *p))
 			return 1;
 	return 0;
 }
@@ -149,7 +135,7 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 	char *real = realpath(root->dir, NULL);
 	int live = real && !strcmp(real, "/");
 	free(real);
-	struct collect_ctx ctx = { .root = root, .live = live, .opts = opts, .facts = facts };
+	struct collect_ctx ctx = { .root = root, .live = live, .opts = opts, .facts = facts, .req = req };
 
 	json_object_set_new(facts, "schema", json_string("boxaudit-facts/1"));
 	set_meta(facts, root, live);
@@ -183,70 +169,3 @@ json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 	return facts;
 }
 
-void collect_request_add(const char ***v, size_t *n, const char *s)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return;
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = s;
-}
-
-void collect_request_release(struct collect_request *req)
-{
-	free(req->files);
-	free(req->file_facts);
-	free(req->dirs);
-	free(req->facts);
-	memset(req, 0, sizeof(*req));
-}
-
-/*
- * Facts derived from others, for rules that cannot compute them: which
- * container ulimits differ from the daemon's --default-ulimit (Docker
- * copies the default into HostConfig.Ulimits, so a plain container would
- * look like an override).
- */
-static void derive_ulimit_overrides(json_t *facts)
-{
-	json_t *cs = facts_get(facts, "docker.api.containers", NULL);
-	const char *err = NULL;
-	json_t *defaults = facts_get(facts, "docker.daemon.settings[\"default-ulimits\"]", &err);
-	if (json_is_object(defaults) && json_object_get(defaults, "value"))
-		defaults = json_object_get(defaults, "value");
-	size_t i;
-	json_t *c;
-	json_array_foreach(cs, i, c) {
-		json_t *ul = facts_get(c, "HostConfig.Ulimits", NULL);
-		if (!json_is_object(c) || json_object_get(c, "error"))
-			continue;
-		if (err && json_array_size(ul)) {
-			json_object_set_new(c, "_ulimit_overrides",
-					    json_pack("{s:s}", "error", err));
-			continue;
-		}
-		json_t *over = json_array();
-		size_t k;
-		json_t *u;
-		json_array_foreach(ul, k, u) {
-			const char *name = json_string_value(json_object_get(u, "Name"));
-			const char *d = name ? json_string_value(json_object_get(defaults, name)) : NULL;
-			char *have = xasprintf("%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
-					       json_integer_value(json_object_get(u, "Soft")),
-					       json_integer_value(json_object_get(u, "Hard")));
-			if (!d || strcmp(d, have))
-				json_array_append(over, u);
-			free(have);
-		}
-		json_object_set_new(c, "_ulimit_overrides", over);
-	}
-}
-
-
-void collect_derive(json_t *facts, const struct collect_request *req)
-{
-	derive_ulimit_overrides(facts);
-	/* A thousand Docker records cost memory that a CIS-only audit does not need. */
-	if (!req || requested(req, "runtime") || json_object_get(facts, "runtime"))
-		dockerrec_derive(facts);
-}

@@ -18,35 +18,12 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "collect/collector.h"
-
-/* What the rules read; the strings are borrowed (from the definitions). */
-struct collect_request {
-	const char **files;	/* literal absolute paths */
-	size_t nfiles;
-	const char **file_facts;	/* fact paths whose value is a file path */
-	size_t nfile_facts;
-	const char **dirs;	/* directories to walk recursively */
-	size_t ndirs;
-	const char **facts;	/* every fact path a rule reads ("docker.api.containers") */
-	size_t nfacts;
-};
-
-/* Add s to v unless it is there already (s is borrowed). */
-void collect_request_add(const char ***v, size_t *n, const char *s);
-void collect_request_release(struct collect_request *req);
+#include "collect/request.h"
+#include "collect/derive.h"
 
 /* Collect into a new document; returns NULL with *err on a fatal error. */
 json_t *collect_run(struct rootfs *root, const struct collect_opts *opts,
 		    const struct collect_request *req, char **err);
-
-/*
- * Facts derived from others, for rules that cannot compute them (docs/
- * FACTS.md): run after collection, and on a loaded snapshot, which may
- * come from an older boxaudit.  req is what the rules read (the Docker
- * containers' runtime records are made only when a rule reads "runtime"
- * or the facts have them already), or NULL for everything.
- */
-void collect_derive(json_t *facts, const struct collect_request *req);
 
 /*
  * Where the fact at path (docs/FACTS.md) comes from, as one sentence

@@ -15,6 +15,8 @@
 #include "defs/defs.h"
 #include "facts/facts.h"
 
+struct collect_request;
+
 struct collect_opts {
 	const char *docker_host;	/* --docker-host, or NULL: DOCKER_HOST, then the default socket */
 	long connect_timeout_ms;	/* Engine API connect timeout */
@@ -26,6 +28,24 @@ struct collect_opts {
 	const char *containerd_state;	/* --containerd-state, or NULL: /run/containerd */
 	const char *crio_state;		/* --crio-state, or NULL: /run/containers/storage */
 	const struct defs *defs;	/* component schemas (the kubelet's fields) */
+	int whole_bodies;		/* keep every member of the Engine API bodies (a snapshot is written) */
+	/*
+	 * When set, each container body, as it arrives (pruned, derived and
+	 * redacted as the facts would hold it), is handed to element (the
+	 * audit judges it there, collect never does) and then reduced to a
+	 * stub of what the collectors and --container need; idx is its place
+	 * in docker.api.containers, and docker.api.containers_streamed says it
+	 * happened.  NULL: bodies are kept whole.
+	 */
+	void (*element)(void *arg, json_t *facts, json_t *el, size_t idx);
+	void *element_arg;
+	/*
+	 * The Docker containers' runtime records (docs/FACTS.md "RUNTIME") are
+	 * wanted only on a Kubernetes node (the benchmarks are being detected:
+	 * the Pod Security Standards are audited where pods run).  Elsewhere
+	 * the containers are streamed and no records are made.
+	 */
+	int records_when_kubernetes;
 };
 
 struct collect_ctx {
@@ -33,6 +53,7 @@ struct collect_ctx {
 	int live;			/* root is "/": the API socket and /proc are this host's */
 	const struct collect_opts *opts;
 	json_t *facts;			/* borrowed: the document being built */
+	const struct collect_request *req;	/* what the rules read */
 };
 
 #endif

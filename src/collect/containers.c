@@ -3,6 +3,8 @@
 #include <string.h>
 #include "collect/dockerapi.h"
 #include "collect/containers.h"
+#include "collect/request.h"
+#include "collect/derive.h"
 #include "collect/imagescan.h"
 #include "parse/redact.h"
 #include "collect/selfid.h"
@@ -50,7 +52,24 @@ struct batch {
 	size_t ncont;
 	char **image_ids;
 	size_t nimages;
+	const struct facts_keep *keep;	/* what to keep of each container body, or NULL: all */
+	const char *self_id;		/* boxaudit's own container, or NULL */
+	/* Streaming (collect_opts.element): each body is handed over, then stubbed. */
+	const struct collect_opts *opts;
+	json_t *facts;
+	const struct facts_keep *stub;
 };
+
+/* Hand a container over to the audit, then keep only its stub. */
+static void stream(struct batch *b, json_t *c, size_t idx)
+{
+	if (!b->opts || !b->opts->element)
+		return;
+	collect_derive_container(b->facts, c);
+	redact_tree(c);
+	b->opts->element(b->opts->element_arg, b->facts, c, idx);
+	facts_prune(c, b->stub, 64);
+}
 
 /*
  * Members of the inspect bodies that no check reads and that only cost
@@ -112,12 +131,16 @@ static void container_done(struct batch *b, size_t i, json_t *json, const char *
 		json_object_set_new(e, "_running", json_boolean(r->running));
 		json_decref(json);
 		json_array_set_new(b->containers, i, e);
+		stream(b, e, i);
 		free(src);
 		return;
 	}
 	redact_container_inspect(json);
 	drop_members(json, unused_container_members);
 	drop_members(json_object_get(json, "NetworkSettings"), unused_network_members);
+	/* The body is all data (no wrappers of ours): pruned to any depth. */
+	if (b->keep)
+		facts_prune(json, b->keep, 64);
 	const char *name = strip_slash(json_string_value(json_object_get(json, "Name")));
 	json_object_set_new(json, "_name", display_name(name ? name : (r->name ? r->name : r->id)));
 	json_object_set_new(json, "_source", json_string(src));
@@ -127,7 +150,11 @@ static void container_done(struct batch *b, size_t i, json_t *json, const char *
 	json_t *st = json_object_get(json_object_get(json, "State"), "Running");
 	json_object_set_new(json, "_running", json_boolean(json_is_boolean(st) ? json_is_true(st)
 							  : r->running));
+	const char *cid = json_string_value(json_object_get(json, "Id"));
+	if (b->self_id && cid && !strcmp(cid, b->self_id))
+		json_object_set_new(json, "_self", json_true());
 	json_array_set_new(b->containers, i, json);
+	stream(b, json, i);
 	free(src);
 }
 
@@ -303,9 +330,10 @@ static char *facts_socket(json_t *docker)
 	return NULL;
 }
 
-static void collect_containers(struct api_client *c, json_t *api, json_t *list)
+/* proto: what to keep of each body, boxaudit's own id, and streaming (struct batch). */
+static void collect_containers(struct api_client *c, json_t *api, json_t *list, const struct batch *proto)
 {
-	struct batch b = {0};
+	struct batch b = *proto;
 	size_t n = json_array_size(list), nimg_alloc = 0;
 	json_t *bad = json_array();
 	b.containers = json_array();
@@ -342,6 +370,8 @@ static void collect_containers(struct api_client *c, json_t *api, json_t *list)
 			b.image_ids[b.nimages++] = xstrdup(img);
 		}
 	}
+	/* What the list said is in conts now: 10,000 summaries need not wait for 10,000 bodies. */
+	json_array_clear(list);
 	/* One slot per request, filled in as answers arrive. */
 	for (i = 0; i < b.ncont; i++)
 		json_array_append_new(b.containers, json_null());
@@ -357,8 +387,12 @@ static void collect_containers(struct api_client *c, json_t *api, json_t *list)
 		paths[b.ncont + b.nimages + i] = xasprintf("/images/%s/history", b.image_ids[i]);
 	}
 	api_get_many(c, (const char *const *)paths, np, API_CAP_INSPECT, batch_done, &b);
+	json_array_foreach(bad, i, e)
+		stream(&b, e, b.ncont + i);
 	json_array_extend(b.containers, bad);
 	json_decref(bad);
+	if (b.opts && b.opts->element)
+		json_object_set_new(api, "containers_streamed", json_true());
 	json_object_set_new(api, "containers", b.containers);
 	json_object_set_new(api, "images", b.images);
 	json_object_set_new(api, "images_used", json_integer((json_int_t)b.nimages));
@@ -382,10 +416,8 @@ static void collect_containers(struct api_client *c, json_t *api, json_t *list)
  * container uses it (it is inspected only because the auditor runs it);
  * record docker.api.self.
  */
-static void mark_self(json_t *api)
+static void mark_self(json_t *api, const char *id, const char *how)
 {
-	const char *how = NULL;
-	char *id = selfid_detect(&how);
 	json_t *self = json_null(), *conts = json_object_get(api, "containers");
 	const char *image = NULL;
 	size_t i;
@@ -411,7 +443,47 @@ static void mark_self(json_t *api)
 			json_object_set_new(c, "_self", json_true());
 	}
 	json_object_set_new(api, "self", self);
-	free(id);
+}
+
+/*
+ * What a streamed container keeps once judged: what marks boxaudit's own
+ * container and its image, what 4.8's image scan needs (a container of
+ * each image in use), and whether the audit left it out (--container:
+ * "_excluded", set by the element hook).
+ */
+static void container_stub(struct facts_keep *k)
+{
+	static const char *const members[] = {
+		"Id", "State.StartedAt", "error", "_name", "_source", "_image", "_running", "_self", "_excluded", NULL
+	};
+	facts_keep_init(k);
+	for (const char *const *p = members; *p; p++)
+		facts_keep_add(k, *p);
+}
+
+/*
+ * What to keep of each container body: what the rules read of it, what
+ * the derivations read (collect_derive_keep), and what the collectors and
+ * --container need (ids, names, image, state, labels).  0 when all of it
+ * is kept: a rule reads the whole element, or a snapshot is written.
+ */
+static int container_keep(const struct collect_ctx *ctx, struct facts_keep *k)
+{
+	static const char *const always[] = {
+		"Id", "Name", "Image", "State.Running", "State.StartedAt", "Config.Labels", NULL
+	};
+	if (ctx->opts->whole_bodies || !ctx->req)
+		return 0;
+	facts_keep_init(k);
+	collect_request_keep(ctx->req, "docker.api.containers", k);
+	collect_derive_keep(ctx->req, k);
+	for (const char *const *p = always; *p; p++)
+		facts_keep_add(k, *p);
+	if (facts_keep_all(k)) {
+		facts_keep_release(k);
+		return 0;
+	}
+	return 1;
 }
 
 int collect_api(struct collect_ctx *ctx)
@@ -502,8 +574,27 @@ int collect_api(struct collect_ctx *ctx)
 							     "LocalNodeState"));
 	int swarm = lns && !strcmp(lns, "active");
 	if (json_is_array(clist)) {
-		collect_containers(&c, api, clist);
-		mark_self(api);
+		struct facts_keep keep, stub;
+		int prune = container_keep(ctx, &keep);
+		const char *how = NULL;
+		char *self_id = selfid_detect(&how);
+		struct batch proto = { .keep = prune ? &keep : NULL, .self_id = self_id };
+		/* Runtime records are made from whole bodies at the end: no streaming when they are wanted. */
+		int records = ctx->req && collect_request_reads(ctx->req, "runtime") &&
+			      (!o->records_when_kubernetes || collect_kubernetes_node(ctx->facts));
+		if (o->element && !o->whole_bodies && !records) {
+			container_stub(&stub);
+			proto.opts = o;
+			proto.facts = ctx->facts;
+			proto.stub = &stub;
+		}
+		collect_containers(&c, api, clist, &proto);
+		if (prune)
+			facts_keep_release(&keep);
+		if (proto.stub)
+			facts_keep_release(&stub);
+		mark_self(api, self_id, how);
+		free(self_id);
 		imagescan_collect(&c, api, o);
 	} else {
 		json_object_set(api, "containers", clist);

@@ -104,9 +104,15 @@ void dockerrec_derive(json_t *facts)
 
 	const char *why = json_string_value(json_object_get(api, "skipped"));
 	const char *err = json_string_value(json_object_get(api, "error"));
+	/* Judged as they came and reduced to stubs: not a Kubernetes node, no records wanted. */
+	int streamed = json_is_true(json_object_get(api, "containers_streamed"));
+	if (streamed)
+		why = "not a Kubernetes node: the Docker containers were judged as the Engine API sent "
+		      "them, and no runtime records were made (name a Pod Security Standards benchmark "
+		      "with --benchmark to judge them against it)";
 	if (!err && json_is_object(conts))
 		err = json_string_value(json_object_get(conts, "error"));
-	if (json_is_array(conts)) {
+	if (json_is_array(conts) && !streamed) {
 		json_t *recs = docker_records(facts, conts, runtime);
 		/* Docker's own containerd bundles (namespace moby) are these containers again. */
 		for (size_t i = json_array_size(list); i-- > 0;) {

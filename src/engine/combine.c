@@ -3,6 +3,7 @@
 #include <string.h>
 #include "engine/internal.h"
 #include "facts/facts.h"
+#include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -29,14 +30,14 @@ enum status combine_any(const enum status *v, size_t n)
 }
 
 /* The name of an element for findings. */
-char *combine_element_name(const struct expr *e, json_t *el, size_t idx, const char *key)
+json_t *combine_element_name(const struct expr *e, json_t *el, size_t idx, const char *key)
 {
 	if (e->name_field) {
 		json_t *n = facts_get(el, e->name_field, NULL);
 		if (json_is_string(n) && json_string_length(n))
-			return xstrdup(json_string_value(n));
+			return json_incref(n);
 	}
-	return key ? xstrdup(key) : xasprintf("#%zu", idx);
+	return key ? jstr(key) : finding_take(xasprintf("#%zu", idx));
 }
 
 struct coll_iter coll_iter_init(json_t *c)

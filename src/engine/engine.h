@@ -20,6 +20,38 @@ void engine_eval_check(const struct check *c, json_t *facts, struct check_result
 
 #include "collect/collect.h"
 
+/*
+ * Judging a check element by element, as a collector hands the elements
+ * of a collection over, so that a Docker host's 10,000 containers are
+ * never all in memory at once.  engine_streams says whether c can be
+ * judged so: its test is an each over collection (an absolute fact path,
+ * "docker.api.containers") and nothing else of it reads the collection.
+ * Then engine_stream_element for each element, in any order (idx: its
+ * place in the collection), and engine_stream_end once the rest of the
+ * facts are in: out is what engine_eval_check would have given over the
+ * whole collection.
+ */
+struct engine_stream {
+	const struct check *check;
+	struct check_result result;	/* the findings so far */
+	size_t *order;			/* the element index of each finding */
+	size_t norder, alloc_order;
+	size_t judged;
+	size_t counts[ST__COUNT];
+};
+
+int engine_streams(const struct check *c, const char *collection);
+void engine_stream_init(struct engine_stream *s, const struct check *c);
+void engine_stream_element(struct engine_stream *s, json_t *facts, json_t *el, size_t idx);
+/* Room for n findings in s (a hint: the collection's size). */
+void engine_stream_reserve(struct engine_stream *s, size_t n);
+/* Ends s (released after) into out, which the caller releases. */
+void engine_stream_end(struct engine_stream *s, json_t *facts, struct check_result *out);
+void engine_stream_release(struct engine_stream *s);
+/* Does the check, or expression e, read collection (any of it, as engine_request would ask for it)? */
+int engine_check_reads(const struct check *c, const char *collection);
+int engine_expr_reads_collection(const struct expr *e, const char *collection);
+
 /* Evaluate a bare expression (a platform's detect) over facts. */
 enum status engine_eval_expr(const struct expr *e, json_t *facts);
 

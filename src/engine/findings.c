@@ -3,6 +3,7 @@
 #include <string.h>
 #include "engine/internal.h"
 #include "base/jstr.h"
+#include "parse/redact.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -14,21 +15,69 @@ struct finding *result_add_finding(struct check_result *r)
 	return f;
 }
 
+static void finding_release(struct finding *f)
+{
+	json_decref(f->target);
+	json_decref(f->field);
+	json_decref(f->actual);
+	json_decref(f->expected);
+	json_decref(f->source);
+	json_decref(f->source_base);
+	json_decref(f->note);
+}
+
 void check_result_release(struct check_result *r)
 {
-	for (size_t i = 0; i < r->nfindings; i++) {
-		struct finding *f = &r->findings[i];
-		free(f->target);
-		free(f->field);
-		json_decref(f->actual);
-		free(f->expected);
-		free(f->source);
-		free(f->note);
-	}
+	for (size_t i = 0; i < r->nfindings; i++)
+		finding_release(&r->findings[i]);
 	free(r->findings);
 	free(r->reason);
 	json_decref(r->waiver);
 	memset(r, 0, sizeof(*r));
+}
+
+void result_copy(const struct check_result *src, struct check_result *dst)
+{
+	*dst = *src;
+	dst->reason = src->reason ? xstrdup(src->reason) : NULL;
+	dst->waiver = json_incref(src->waiver);
+	dst->findings = xcalloc(src->nfindings ? src->nfindings : 1, sizeof(*dst->findings));
+	dst->alloc = src->nfindings ? src->nfindings : 1;
+	for (size_t i = 0; i < src->nfindings; i++) {
+		const struct finding *f = &src->findings[i];
+		struct finding *g = &dst->findings[i];
+		*g = *f;
+		json_incref(g->target);
+		json_incref(g->field);
+		json_incref(g->actual);
+		json_incref(g->expected);
+		json_incref(g->source);
+		json_incref(g->source_base);
+		json_incref(g->note);
+	}
+}
+
+json_t *finding_take(char *s)
+{
+	if (!s)
+		return NULL;
+	json_t *j = jstr(s);
+	free(s);
+	return j;
+}
+
+json_t *finding_str(const char *s)
+{
+	return s ? jstr(s) : NULL;
+}
+
+char *finding_source(const struct finding *f)
+{
+	if (f->source_base)
+		return xasprintf("%s%s%s", json_string_value(f->source_base),
+				 strchr(json_string_value(f->source_base), '#') ? "." : "#",
+				 json_string_value(f->field));
+	return f->source ? xstrdup(json_string_value(f->source)) : NULL;
 }
 
 /*
@@ -65,30 +114,31 @@ static char *field_name(const char *subject)
 void findings_from_entry(struct check_result *r, const struct trace_entry *t)
 {
 	struct finding *f = result_add_finding(r);
-	f->target = xstrdup(t->target);
+	f->target = finding_str(t->target);
 	if (t->is_fact && strcmp(t->subject, "@")) {
-		f->field = field_name(t->subject);
+		char *field = field_name(t->subject);
 		/* A label that already names it ("kubelet:readOnlyPort") needs no repeat. */
-		size_t lt = strlen(f->target), lf = strlen(f->field);
-		if (lt >= lf && !strcmp(f->target + lt - lf, f->field)) {
-			free(f->field);
-			f->field = NULL;
-		}
+		size_t lt = strlen(t->target), lf = strlen(field);
+		if (lt >= lf && !strcmp(t->target + lt - lf, field))
+			free(field);
+		else
+			f->field = finding_take(field);
 	}
 	f->status = trace_shown(t);
 	f->actual = json_incref(t->actual);
-	f->expected = t->expected ? (t->negated ? xasprintf("not (%s)", t->expected) : xstrdup(t->expected)) : NULL;
-	f->source = t->source ? xstrdup(t->source) : NULL;
-	f->note = t->note ? xstrdup(t->note) : NULL;
+	f->expected = t->expected ? finding_take(t->negated ? xasprintf("not (%s)", t->expected) : xstrdup(t->expected)) : NULL;
+	f->source = finding_str(t->source);
+	f->note = finding_str(t->note);
 }
 
 /* One finding for an element, from the leaves evaluated over it. */
-void findings_for_element(struct check_result *r, const char *name, enum status s,
-			  const struct trace *t)
+void findings_for_element(struct check_result *r, json_t *name, const char *elem_source, json_t *elem_source_ref,
+			  enum status s, const struct trace *t)
 {
 	struct finding *f = result_add_finding(r);
-	f->target = xstrdup(name);
+	f->target = json_incref(name);
 	f->status = s;
+	char *note = NULL;
 	json_t *actual = json_object();
 	json_t *multi = json_object();	/* subjects judged more than once (items of a nested each) */
 	char *expected = NULL, *source = NULL;
@@ -125,9 +175,10 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 			free(source);
 			source = joined;
 		}
-		if (e->note && !f->note)
-			f->note = xstrdup(e->note);
+		if (e->note && !note)
+			note = xstrdup(e->note);
 	}
+	f->note = finding_take(note);
 	/* One leaf, or one leaf over several items (its values as a list), is shown by itself. */
 	int single = json_object_size(actual) == 1 && (used == 1 || json_object_size(multi) > 0);
 	json_decref(multi);
@@ -137,7 +188,7 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 		json_object_foreach(actual, k, v) {
 			f->actual = json_incref(v);
 			if (strcmp(k, "@"))
-				f->field = xstrdup(k);
+				f->field = jstr(k);
 			/* One leaf: its expectation needs no subject prefix. */
 			const char *colon = expected ? strstr(expected, ": ") : NULL;
 			if (colon) {
@@ -145,18 +196,27 @@ void findings_for_element(struct check_result *r, const char *name, enum status 
 				free(expected);
 				expected = ex;
 			}
-			char *tgt = f->target;
-			(void)tgt;
-			json_t *keep = json_object();
-			json_object_set(keep, k, v);
-			json_decref(keep);
 		}
 		json_decref(actual);
 	} else {
 		f->actual = actual;
 	}
-	f->expected = expected;
-	f->source = source;
+	f->expected = finding_take(expected);
+	/*
+	 * The common source, the element's own and the field's path, is kept
+	 * as the element's (shared by every check's finding for it): 10,000
+	 * containers do not hold 30 copies of their source each.
+	 */
+	size_t bl = elem_source ? strlen(elem_source) : 0;
+	const char *fieldv = json_string_value(f->field);
+	if (elem_source_ref && source && fieldv && !strncmp(source, elem_source, bl) &&
+	    source[bl] == (strchr(elem_source, '#') ? '.' : '#') && !strcmp(source + bl + 1, fieldv) &&
+	    !strcmp(json_string_value(elem_source_ref), elem_source)) {
+		f->source_base = json_incref(elem_source_ref);
+		free(source);
+	} else {
+		f->source = finding_take(source);
+	}
 }
 
 const char *findings_noun(enum target_kind t)
@@ -177,13 +237,84 @@ char *findings_summary(const struct check_result *r)
 		if (f->status != r->status)
 			continue;
 		if (f->note)
-			return xstrdup(f->note);
+			return xstrdup(json_string_value(f->note));
 		char *a = ops_value_text(f->actual);
-		char *s = xasprintf("%s%s%s is %s, expected %s (%s)", f->target, f->field ? " " : "",
-				    f->field ? f->field : "", a, f->expected ? f->expected : "?",
-				    f->source ? f->source : "no source");
+		char *src = finding_source(f);
+		char *s = xasprintf("%s%s%s is %s, expected %s (%s)", json_string_value(f->target), f->field ? " " : "",
+				    f->field ? json_string_value(f->field) : "", a,
+				    f->expected ? json_string_value(f->expected) : "?", src ? src : "no source");
+		free(src);
 		free(a);
 		return s;
 	}
 	return NULL;
+}
+
+/*
+ * What a finding quotes from the host (its value, target, source and note)
+ * went through the facts' redaction already; this is the last place a
+ * secret could land (a note quoting a line, a key in a source), so it is
+ * redacted once more.  What comes from the definitions (expected, field)
+ * is the operator's own text.
+ */
+static void redact_string(json_t **s)
+{
+	if (!*s)
+		return;
+	const char *v = json_string_value(*s);
+	char *r = redact_text(v);
+	if (strcmp(r, v)) {
+		json_decref(*s);
+		*s = jstr(r);
+	}
+	free(r);
+}
+
+void result_redact(struct check_result *r)
+{
+	if (r->reason) {
+		char *x = redact_text(r->reason);
+		free(r->reason);
+		r->reason = x;
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct finding *f = &r->findings[i];
+		redact_string(&f->target);
+		redact_string(&f->source);
+		redact_string(&f->source_base);
+		redact_string(&f->note);
+		if (json_is_object(f->actual) || json_is_array(f->actual) || json_is_string(f->actual)) {
+			/* Through a holder: a bare string is replaced, not edited. */
+			json_t *hold = json_pack("{s:O}", "v", f->actual);
+			redact_tree(hold);
+			json_decref(f->actual);
+			f->actual = json_incref(json_object_get(hold, "v"));
+			json_decref(hold);
+		}
+	}
+}
+
+/* A finding as the report shows it. */
+static json_t *finding_json(const struct finding *f)
+{
+	json_t *o = json_object();
+	json_object_set(o, "target", f->target ? f->target : json_null());
+	if (f->field)
+		json_object_set(o, "field", f->field);
+	json_object_set_new(o, "status", json_string(status_name(f->status)));
+	json_object_set(o, "actual", f->actual ? f->actual : json_null());
+	json_object_set(o, "expected", f->expected ? f->expected : json_null());
+	json_t *src = finding_take(finding_source(f));
+	json_object_set_new(o, "source", src ? src : json_null());
+	if (f->note)
+		json_object_set(o, "note", f->note);
+	return o;
+}
+
+json_t *result_findings_json(const struct check_result *r)
+{
+	json_t *fs = json_array();
+	for (size_t i = 0; i < r->nfindings; i++)
+		json_array_append_new(fs, finding_json(&r->findings[i]));
+	return fs;
 }

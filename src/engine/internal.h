@@ -77,6 +77,8 @@ enum status ops_judge_file(const struct expr *e, struct ev *ev, const json_t *f,
 
 /* leaves.c */
 int engine_raw_api_path(const char *path);
+/* Does e read collection (inside an element: only through an absolute "$." path)? */
+int engine_expr_reads(const struct expr *e, const char *collection, int inside);
 int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const json_t *n);
 const char *leaf_skipped_reason(json_t *base, const char *path);
 int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err);
@@ -91,13 +93,15 @@ enum status combine_all(const enum status *v, size_t n);
 enum status combine_any(const enum status *v, size_t n);
 json_t *combine_collection(struct ev *ev, const char *path, char **err, int *missing,
 			   const char **source);
-char *combine_element_name(const struct expr *e, json_t *el, size_t idx, const char *key);
+/* The element's name as a string (new reference: the element's own when it has one). */
+json_t *combine_element_name(const struct expr *e, json_t *el, size_t idx, const char *key);
 struct coll_iter coll_iter_init(json_t *c);
 int coll_iter_next(struct coll_iter *it, json_t **el, const char **key);
 
 /* findings.c */
 void findings_from_entry(struct check_result *r, const struct trace_entry *t);
-void findings_for_element(struct check_result *r, const char *name, enum status s,
+void findings_for_element(struct check_result *r, json_t *name, const char *elem_source, json_t *elem_source_ref,
+			  enum status s,
 			  const struct trace *t);
 const char *findings_noun(enum target_kind t);
 char *findings_summary(const struct check_result *r);

@@ -86,6 +86,102 @@ json_t *facts_get(json_t *node, const char *path, const char **error_out)
 	return node;
 }
 
+void facts_keep_init(struct facts_keep *k)
+{
+	memset(k, 0, sizeof(*k));
+}
+
+static struct facts_keep *keep_child(struct facts_keep *k, const char *name)
+{
+	for (size_t i = 0; i < k->nkids; i++)
+		if (!strcmp(k->kids[i].name, name))
+			return &k->kids[i];
+	ALLOC_GROW(k->kids, k->nkids + 1, k->alloc);
+	struct facts_keep *c = &k->kids[k->nkids++];
+	facts_keep_init(c);
+	c->name = xstrdup(name);
+	return c;
+}
+
+static int is_index(const char *seg)
+{
+	if (!*seg)
+		return 1;	/* "[]": every element */
+	for (; *seg; seg++)
+		if (*seg < '0' || *seg > '9')
+			return 0;
+	return 1;
+}
+
+void facts_keep_add(struct facts_keep *k, const char *path)
+{
+	const char *p = path;
+	char *seg;
+	if (!strcmp(path, "@") || !*path) {
+		k->all = 1;
+		return;
+	}
+	while (!k->all && (seg = next_segment(&p))) {
+		if (is_index(seg)) {
+			/* An array on the way: its elements are looked through. */
+			free(seg);
+			continue;
+		}
+		if (!strcmp(seg, "@") || strchr(seg, '*')) {
+			k->all = 1;
+			free(seg);
+			return;
+		}
+		k = keep_child(k, seg);
+		free(seg);
+	}
+	/* The path ends here: all of it. */
+	k->all = 1;
+}
+
+int facts_keep_all(const struct facts_keep *k)
+{
+	return k->all;
+}
+
+void facts_prune(json_t *v, const struct facts_keep *k, int depth)
+{
+	if (k->all || depth <= 0)
+		return;
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e)
+			facts_prune(e, k, depth);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	const char *key;
+	json_t *m;
+	void *tmp;
+	json_object_foreach_safe(v, tmp, key, m) {
+		const struct facts_keep *c = NULL;
+		for (size_t i = 0; i < k->nkids && !c; i++)
+			if (!strcmp(k->kids[i].name, key))
+				c = &k->kids[i];
+		if (!c)
+			json_object_del(v, key);
+		else
+			facts_prune(m, c, depth - 1);
+	}
+}
+
+void facts_keep_release(struct facts_keep *k)
+{
+	for (size_t i = 0; i < k->nkids; i++) {
+		facts_keep_release(&k->kids[i]);
+		free(k->kids[i].name);
+	}
+	free(k->kids);
+	facts_keep_init(k);
+}
+
 json_t *facts_load(const char *path, char **err)
 {
 	json_error_t je;

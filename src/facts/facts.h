@@ -29,4 +29,34 @@ int facts_dump(const json_t *facts, const char *path, char **err);
  */
 json_t *facts_get(json_t *root, const char *path, const char **error_out);
 
+/*
+ * What to keep of each element of a collection: the paths rules read
+ * inside it ("HostConfig.Privileged", "Mounts.Source"), as a tree.  A
+ * collector drops the rest of each element as it arrives (facts_prune),
+ * so that 10,000 Engine API bodies cost what the checks read of them.
+ * An array on the way is looked through: "Mounts.Source" keeps the Source
+ * of every mount.  A path ending on a member keeps all of it; "" or "@"
+ * keeps the whole element, and so does any segment the tree cannot
+ * follow (an index).
+ */
+struct facts_keep {
+	char *name;
+	int all;			/* keep everything below */
+	struct facts_keep *kids;
+	size_t nkids, alloc;
+};
+
+void facts_keep_init(struct facts_keep *k);
+void facts_keep_add(struct facts_keep *k, const char *path);
+/* Does k keep everything (no path was narrower than the whole element)? */
+int facts_keep_all(const struct facts_keep *k);
+/*
+ * Drop from v (an element) every member k does not keep.  depth: how many
+ * levels of nested objects are pruned (1: only v's own members).  A
+ * document whose objects are all data can be pruned to any depth; one
+ * holding {"value", "source"} wrappers only at depth 1.
+ */
+void facts_prune(json_t *v, const struct facts_keep *k, int depth);
+void facts_keep_release(struct facts_keep *k);
+
 #endif

@@ -397,6 +397,11 @@ static void set_paths(struct dk *k)
 	json_object_set_new(k->rec, "resources", res);
 }
 
+const char *const dockerspec_reads[] = {
+	"Id", "Name", "HostConfig", "Config.Labels", "Config.User", "AppArmorProfile", "ProcessLabel",
+	"Mounts", "NetworkSettings.Ports", NULL
+};
+
 json_t *dockerspec_record(const json_t *c, const struct dockerspec_daemon *d)
 {
 	struct dk k = { .c = c, .d = d, .hc = json_object_get(c, "HostConfig") };

@@ -27,6 +27,13 @@ struct dockerspec_daemon {
 	const char *kubelet_root;	/* for cri-dockerd pods */
 };
 
+/*
+ * The members of an inspect body the record is made from (paths as
+ * facts_keep takes them), NULL-terminated: a collector that drops what
+ * no rule reads keeps these when records are wanted.
+ */
+extern const char *const dockerspec_reads[];
+
 /* The record, as a new object (an inspect entry with "error" gives an error entry). */
 json_t *dockerspec_record(const json_t *inspect, const struct dockerspec_daemon *d);
 

@@ -118,7 +118,7 @@ int report_write_arf(const json_t *doc, const struct write_opts *o, struct buf *
 	xmlNodePtr rep = xmlNewChild(reports, arf, BAD_CAST "report", NULL);
 	xmlSetProp(rep, BAD_CAST "id", BAD_CAST "xccdf1");
 	xmlNodePtr rc = xmlNewChild(rep, arf, BAD_CAST "content", NULL);
-	xmlAddChild(rc, scap_testresult(xd, doc, &ids, comp_href));
+	xmlAddChild(rc, scap_testresult(xd, doc, &ids, comp_href, o));
 
 	int r = scap_dump(xd, out, err);
 	xmlFreeDoc(xd);

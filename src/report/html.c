@@ -218,18 +218,21 @@ static void filters(xmlNodePtr parent, const json_t *doc)
 	html_set(out, "id", "shown");
 }
 
-static void finding_rows(xmlNodePtr body, const json_t *c)
+static void finding_rows(xmlNodePtr body, const json_t *c, size_t index, const struct write_opts *o)
 {
-	const json_t *fs = json_object_get(c, "findings");
-	if (!json_array_size(fs))
+	json_t *fs = report_findings(c, index, o);
+	if (!json_array_size(fs)) {
+		json_decref(fs);
 		return;
+	}
 	static const char *const heads[] = { "Status", "Target", "Value seen", "Expected", "Source", "Note" };
 	xmlNodePtr tb = html_table(body, "findings", heads, 6), tr;
-	size_t i;
-	json_t *f;
-	json_array_foreach(fs, i, f) {
-		if (i >= HTML_FINDINGS_SHOWN) {
-			char *s = xasprintf("... and %zu more findings (see the JSON report)", json_array_size(fs) - i);
+	size_t total = json_array_size(fs), *order = xcalloc(total, sizeof(*order));
+	report_findings_order(c, fs, order);
+	for (size_t k = 0; k < total; k++) {
+		const json_t *f = json_array_get(fs, order[k]);
+		if (k >= HTML_FINDINGS_SHOWN) {
+			char *s = xasprintf("... and %zu more findings (see the JSON report)", total - k);
 			xmlNodePtr td = html_text(html_el(tb, "tr", NULL), "td", "muted", s);
 			html_set(td, "colspan", "6");
 			free(s);
@@ -250,6 +253,8 @@ static void finding_rows(xmlNodePtr body, const json_t *c)
 		html_text(tr, "td", "mono", report_str(f, "source"));
 		html_text(tr, "td", NULL, report_str(f, "note"));
 	}
+	free(order);
+	json_decref(fs);
 }
 
 static int is_web_url(const char *s)
@@ -292,7 +297,7 @@ static void waiver_box(xmlNodePtr body, const json_t *w)
 	free(s);
 }
 
-static void check_row(xmlNodePtr tbody, const json_t *c)
+static void check_row(xmlNodePtr tbody, const json_t *c, size_t index, const struct write_opts *o)
 {
 	const char *st = report_str(c, "status");
 	xmlNodePtr tr = html_el(tbody, "tr", "check");
@@ -313,7 +318,7 @@ static void check_row(xmlNodePtr tbody, const json_t *c)
 	if (*report_str(c, "reason"))
 		html_text(body, "p", NULL, report_str(c, "reason"));
 	waiver_box(body, json_object_get(c, "waiver"));
-	finding_rows(body, c);
+	finding_rows(body, c, index, o);
 	if (*report_str(c, "description")) {
 		html_text(body, "h4", NULL, "Why");
 		html_text(body, "p", NULL, report_str(c, "description"));
@@ -334,7 +339,7 @@ static void check_row(xmlNodePtr tbody, const json_t *c)
 	free(bcls);
 }
 
-static void checks_table(xmlNodePtr parent, const json_t *doc)
+static void checks_table(xmlNodePtr parent, const json_t *doc, const struct write_opts *o)
 {
 	static const char *const heads[] = { "ID", "Check", "Section", "Level", "Status" };
 	xmlNodePtr tb = html_table(parent, "checks", heads, 5);
@@ -342,7 +347,7 @@ static void checks_table(xmlNodePtr parent, const json_t *doc)
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "checks"), i, c)
-		check_row(tb, c);
+		check_row(tb, c, i, o);
 }
 
 static void drift_items(xmlNodePtr parent, const json_t *items, const char *title)
@@ -435,7 +440,7 @@ int report_write_html(const json_t *doc, const struct write_opts *o, struct buf 
 	drift(main, json_object_get(doc, "drift"));
 	html_text(main, "h2", NULL, "Checks");
 	filters(main, doc);
-	checks_table(main, doc);
+	checks_table(main, doc, o);
 	raw(body, "script", report_js);
 
 	xmlChar *mem = NULL;

@@ -109,7 +109,8 @@ static int testcase(xmlTextWriterPtr w, const json_t *c)
 	return r ? -1 : 0;
 }
 
-static int testsuite(xmlTextWriterPtr w, const json_t *doc, const json_t *s, const char *host)
+static int testsuite(xmlTextWriterPtr w, const json_t *doc, const json_t *s, const char *host,
+		     const struct write_opts *o)
 {
 	const json_t *sum = json_object_get(s, "summary");
 	const char *bench = report_str(s, "benchmark"), *sec = report_str(s, "section");
@@ -135,8 +136,11 @@ static int testsuite(xmlTextWriterPtr w, const json_t *doc, const json_t *s, con
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "checks"), i, c)
-		if (!strcmp(report_str(c, "benchmark"), bench) && !strcmp(report_str(c, "section"), sec))
-			r |= testcase(w, c);
+		if (!strcmp(report_str(c, "benchmark"), bench) && !strcmp(report_str(c, "section"), sec)) {
+			json_t *full = report_check(c, i, o);
+			r |= testcase(w, full);
+			json_decref(full);
+		}
 	r |= xmlTextWriterEndElement(w) < 0;
 	free(name);
 	free(score);
@@ -144,12 +148,19 @@ static int testsuite(xmlTextWriterPtr w, const json_t *doc, const json_t *s, con
 	return r ? -1 : 0;
 }
 
+/* libxml2 writes straight into out (and so into the file, with a sink). */
+static int to_buf(void *ctx, const char *p, int n)
+{
+	return buf_add(ctx, p, (size_t)n) < 0 ? -1 : n;
+}
+
 int report_write_junit(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
+	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(to_buf, NULL, out, NULL);
+	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
 	if (!w) {
-		xmlBufferFree(xb);
+		if (ob)
+			xmlOutputBufferClose(ob);
 		*err = xstrdup("cannot create the junit writer");
 		return -1;
 	}
@@ -167,16 +178,14 @@ int report_write_junit(const json_t *doc, const struct write_opts *o, struct buf
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(sum, "sections"), i, s)
-		r |= testsuite(w, doc, s, host);
+		r |= testsuite(w, doc, s, host, o);
 	r |= xmlTextWriterEndElement(w) < 0;
 	r |= xmlTextWriterEndDocument(w) < 0;
+	r |= xmlTextWriterFlush(w) < 0;
+	/* Frees the output buffer too, after flushing it into out. */
 	xmlFreeTextWriter(w);
-	if (!r && buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) < 0) {
-		*err = xstrdup("the junit report is larger than the output limit");
-		r = 1;
-	} else if (r) {
-		*err = xstrdup("cannot write the junit report");
-	}
-	xmlBufferFree(xb);
+	if (r)
+		*err = xstrdup(out->sink_errno ? "cannot write the junit report" :
+			       "the junit report is larger than the output limit, or cannot be written");
 	return r ? -1 : 0;
 }

@@ -6,21 +6,6 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-static json_t *finding_json(const struct finding *f)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "target", jstr(f->target));
-	if (f->field)
-		json_object_set_new(o, "field", jstr(f->field));
-	json_object_set_new(o, "status", json_string(status_name(f->status)));
-	json_object_set(o, "actual", f->actual ? f->actual : json_null());
-	json_object_set_new(o, "expected", jstr(f->expected));
-	json_object_set_new(o, "source", jstr(f->source));
-	if (f->note)
-		json_object_set_new(o, "note", jstr(f->note));
-	return o;
-}
-
 /* A copy of a fix block with each "$name" string replaced by the check's parameter. */
 static json_t *fix_resolve(const json_t *v, const json_t *params)
 {
@@ -46,7 +31,7 @@ static json_t *fix_resolve(const json_t *v, const json_t *params)
 	return json_deep_copy(v);
 }
 
-static json_t *check_json(const struct check_result *r, const struct score_opts *so)
+static json_t *check_json(const struct check_result *r, const struct score_opts *so, int apart)
 {
 	const struct check *c = r->check;
 	const struct rule *ru = c->rule;
@@ -78,10 +63,8 @@ static json_t *check_json(const struct check_result *r, const struct score_opts 
 		json_object_set_new(o, "fix", fix_resolve(ru->fix, c->params));
 	if (r->waiver)
 		json_object_set(o, "waiver", r->waiver);
-	json_t *fs = json_array();
-	for (size_t i = 0; i < r->nfindings; i++)
-		json_array_append_new(fs, finding_json(&r->findings[i]));
-	json_object_set_new(o, "findings", fs);
+	if (!apart)
+		json_object_set_new(o, "findings", result_findings_json(r));
 	free(sec);
 	return o;
 }
@@ -181,8 +164,9 @@ json_t *report_build(const struct report_input *in)
 
 	json_t *checks = json_array();
 	for (size_t i = 0; i < in->nresults; i++) {
-		json_array_append_new(checks, check_json(&in->results[i], in->score));
-		check_result_release(&in->results[i]);
+		json_array_append_new(checks, check_json(&in->results[i], in->score, in->findings_apart));
+		if (!in->findings_apart)
+			check_result_release(&in->results[i]);
 	}
 	json_object_set_new(doc, "checks", checks);
 	json_object_set_new(doc, "notes", in->notes ? json_incref(in->notes) : json_array());
@@ -192,17 +176,200 @@ json_t *report_build(const struct report_input *in)
 	return doc;
 }
 
+json_t *report_findings(const json_t *c, size_t i, const struct write_opts *o)
+{
+	const json_t *fs = json_object_get(c, "findings");
+	if (fs || !o || !o->results)
+		return fs ? json_incref((json_t *)fs) : json_array();
+	return result_findings_json(&o->results[i]);
+}
+
+void report_findings_order(const json_t *c, const json_t *fs, size_t *order)
+{
+	const char *st = json_string_value(json_object_get(c, "status"));
+	int first = st && (!strcmp(st, "FAIL") || !strcmp(st, "ERROR"));
+	size_t total = json_array_size(fs), n = 0;
+	for (int pass = first ? 0 : 1; pass < 2; pass++)
+		for (size_t i = 0; i < total; i++) {
+			const char *fst = json_string_value(json_object_get(json_array_get(fs, i), "status"));
+			int same = fst && !strcmp(fst, st);
+			if (!first || (pass == 0) == same)
+				order[n++] = i;
+		}
+}
+
+json_t *report_check(const json_t *c, size_t i, const struct write_opts *o)
+{
+	if (json_object_get(c, "findings") || !o || !o->results)
+		return json_incref((json_t *)c);
+	json_t *full = json_copy((json_t *)c);
+	json_object_set_new(full, "findings", result_findings_json(&o->results[i]));
+	return full;
+}
+
 static int dump_to_buf(const char *p, size_t n, void *arg)
 {
 	return buf_add(arg, p, n);
 }
 
+/* jansson's output with every line after the first indented further: a value nested in a streamed document. */
+struct indented {
+	struct buf *out;
+	const char *pad;
+};
+
+static int dump_indented(const char *p, size_t n, void *arg)
+{
+	struct indented *in = arg;
+	/* jansson escapes newlines inside strings: a raw one is layout. */
+	const char *nl;
+	while ((nl = memchr(p, '\n', n))) {
+		size_t k = (size_t)(nl - p) + 1;
+		if (buf_add(in->out, p, k) < 0 || buf_addstr(in->out, in->pad) < 0)
+			return -1;
+		p += k;
+		n -= k;
+	}
+	return buf_add(in->out, p, n);
+}
+
+static int dump_value(const json_t *v, struct buf *out, size_t flags, const char *pad)
+{
+	struct indented in = { out, pad };
+	return json_dump_callback(v, dump_indented, &in, flags | JSON_ENCODE_ANY);
+}
+
+/* A member "key": value of a streamed object, after its separator. */
+static int dump_member(struct buf *out, const char *key, const json_t *v, size_t flags, int pretty,
+		       const char *pad)
+{
+	json_t *k = json_string(key);
+	int r = dump_value(k, out, flags, "");
+	json_decref(k);
+	r |= buf_addstr(out, pretty ? ": " : ":");
+	r |= dump_value(v, out, flags, pad);
+	return r;
+}
+
+static int dump_string_member(struct buf *out, const char *sep, const char *key, const json_t *s,
+			      size_t flags, int pretty)
+{
+	int r = buf_addstr(out, sep);
+	r |= dump_member(out, key, s ? s : json_null(), flags, pretty, "");
+	return r;
+}
+
+/*
+ * One finding, as jansson dumps report_findings' objects, but from the
+ * struct: no object is built for it (a check of 10,000 containers has
+ * 10,000 of them).  Values still go through jansson.
+ */
+static int dump_finding(struct buf *out, const struct finding *f, size_t flags, int pretty)
+{
+	const char *sep = pretty ? ",\n          " : ",";
+	int r = buf_addstr(out, pretty ? "{\n          " : "{");
+	r |= dump_string_member(out, "", "target", f->target, flags, pretty);
+	if (f->field)
+		r |= dump_string_member(out, sep, "field", f->field, flags, pretty);
+	json_t *st = json_string(status_name(f->status));
+	r |= dump_string_member(out, sep, "status", st, flags, pretty);
+	json_decref(st);
+	r |= buf_addstr(out, sep);
+	r |= dump_member(out, "actual", f->actual ? f->actual : json_null(), flags, pretty,
+			 pretty ? "          " : "");
+	r |= dump_string_member(out, sep, "expected", f->expected, flags, pretty);
+	json_t *src = f->source_base ? finding_take(finding_source(f)) : json_incref(f->source);
+	r |= dump_string_member(out, sep, "source", src, flags, pretty);
+	json_decref(src);
+	if (f->note)
+		r |= dump_string_member(out, sep, "note", f->note, flags, pretty);
+	return r | buf_addstr(out, pretty ? "\n        }" : "}");
+}
+
+/* Check c of a document built with findings_apart, its findings from r (always its last member). */
+static int dump_check(struct buf *out, const json_t *c, const struct check_result *r, size_t flags, int pretty)
+{
+	const char *sep = pretty ? ",\n      " : ",";
+	int rc = buf_addstr(out, pretty ? "{\n      " : "{");
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)c, key, v) {
+		rc |= dump_member(out, key, v, flags, pretty, pretty ? "      " : "");
+		rc |= buf_addstr(out, sep);
+	}
+	json_t *k = json_string("findings");
+	rc |= dump_value(k, out, flags, "");
+	json_decref(k);
+	rc |= buf_addstr(out, pretty ? ": " : ":");
+	if (!r->nfindings) {
+		rc |= buf_addstr(out, "[]");
+	} else {
+		rc |= buf_addstr(out, pretty ? "[\n        " : "[");
+		for (size_t i = 0; i < r->nfindings && !rc; i++) {
+			if (i)
+				rc |= buf_addstr(out, pretty ? ",\n        " : ",");
+			rc |= dump_finding(out, &r->findings[i], flags, pretty);
+		}
+		rc |= buf_addstr(out, pretty ? "\n      ]" : "]");
+	}
+	return rc | buf_addstr(out, pretty ? "\n    }" : "}");
+}
+
+/*
+ * The document as jansson would dump it whole, with each check's findings
+ * written from its results (a document built with findings_apart): the
+ * same bytes, for the memory of none of them.
+ */
+static int dump_streamed(const json_t *doc, const struct write_opts *o, struct buf *out, int pretty)
+{
+	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	const char *sep = pretty ? ",\n  " : ",";
+	int r = buf_addstr(out, pretty && json_object_size(doc) ? "{\n  " : "{");
+	const char *key;
+	json_t *v;
+	int first = 1;
+	json_object_foreach((json_t *)doc, key, v) {
+		if (!first)
+			r |= buf_addstr(out, sep);
+		first = 0;
+		if (strcmp(key, "checks") || !json_array_size(v)) {
+			r |= dump_member(out, key, v, flags, pretty, pretty ? "  " : "");
+			continue;
+		}
+		json_t *k = json_string(key);
+		r |= dump_value(k, out, flags, "");
+		json_decref(k);
+		r |= buf_addstr(out, pretty ? ": [\n    " : ":[");
+		size_t i;
+		json_t *c;
+		json_array_foreach(v, i, c) {
+			if (i)
+				r |= buf_addstr(out, pretty ? ",\n    " : ",");
+			if (json_object_get(c, "findings"))
+				r |= dump_value(c, out, flags, pretty ? "    " : "");
+			else
+				r |= dump_check(out, c, &o->results[i], flags, pretty);
+			if (r)
+				return -1;
+		}
+		r |= buf_addstr(out, pretty ? "\n  ]" : "]");
+	}
+	r |= buf_addstr(out, pretty && !first ? "\n}" : "}");
+	return r ? -1 : 0;
+}
+
+static int dump_doc(const json_t *doc, const struct write_opts *o, struct buf *out, int pretty)
+{
+	if (o && o->results)
+		return dump_streamed(doc, o, out, pretty);
+	/* Straight into the buffer: no second copy of a large report. */
+	return json_dump_callback(doc, dump_to_buf, out, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+				  (pretty ? JSON_INDENT(2) : JSON_COMPACT));
+}
+
 int report_write_json(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
-	/* Straight into the buffer: no second copy of a large report. */
-	if (json_dump_callback(doc, dump_to_buf, out,
-			       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) < 0 ||
-	    buf_addstr(out, "\n") < 0) {
+	if (dump_doc(doc, o, out, 1) < 0 || buf_addstr(out, "\n") < 0) {
 		*err = xstrdup("the JSON report is larger than the output limit");
 		return -1;
 	}
@@ -212,8 +379,7 @@ int report_write_json(const json_t *doc, const struct write_opts *o, struct buf 
 int report_write_jsonl(const json_t *doc, const struct write_opts *o, struct buf *out, char **err)
 {
 	/* Compact: one line, so a log collector keeps the report as one record. */
-	if (json_dump_callback(doc, dump_to_buf, out, JSON_COMPACT | JSON_PRESERVE_ORDER |
-			       JSON_REAL_PRECISION(15)) < 0 || buf_addstr(out, "\n") < 0) {
+	if (dump_doc(doc, o, out, 0) < 0 || buf_addstr(out, "\n") < 0) {
 		*err = xstrdup("the JSON report is larger than the output limit");
 		return -1;
 	}

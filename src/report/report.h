@@ -30,12 +30,18 @@ struct report_input {
 	const char *started_at, *finished_at;	/* "YYYY-MM-DDTHH:MM:SSZ", or NULL */
 	const char *root_path;		/* the audited root as an absolute path, or NULL */
 	json_t *context;		/* borrowed {NAME: fact} (the platforms' context), or NULL */
+	/*
+	 * 0: the findings go into the document and the results are released.
+	 * 1: the document leaves them out and the results stay the caller's,
+	 * for writers to render one check at a time (write_opts.results).
+	 */
+	int findings_apart;
 };
 
 /*
- * A new report document.  The results are released as they are turned
- * into the document (a large audit holds only one copy of its findings);
- * in->facts needs only "meta" and "refused".
+ * A new report document; in->facts needs only "meta" and "refused".
+ * Unless in->findings_apart, the results are released as they are turned
+ * into the document.
  */
 json_t *report_build(const struct report_input *in);
 
@@ -43,7 +49,27 @@ json_t *report_build(const struct report_input *in);
 struct write_opts {
 	int color;	/* ANSI colours (text) */
 	int verbose;	/* findings of passing checks too (text) */
+	/*
+	 * The results of a document built with findings_apart, in the order of
+	 * its checks; NULL for a document that holds its findings.
+	 */
+	const struct check_result *results;
 };
+
+/*
+ * The findings of check c, the i-th of the document's "checks": its own
+ * "findings", or those of o->results[i] (new reference; an empty array
+ * when there are none).
+ */
+json_t *report_findings(const json_t *c, size_t i, const struct write_opts *o);
+/*
+ * The order to show check c's findings fs in, as indexes into order (room
+ * for all of them): for a failing or erroring check, the findings with its
+ * status first, so that a display cut short still shows why.
+ */
+void report_findings_order(const json_t *c, const json_t *fs, size_t *order);
+/* Check c with its findings (new reference): c itself when it holds them, else a copy with them. */
+json_t *report_check(const json_t *c, size_t i, const struct write_opts *o);
 
 /* A writer appends doc rendered to out; 0, or -1 with *err (the caller frees). */
 typedef int writer_fn(const json_t *doc, const struct write_opts *o, struct buf *out, char **err);

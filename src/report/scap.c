@@ -356,7 +356,8 @@ static const char *msg_severity(const char *status)
 	return !strcmp(status, "ERROR") ? "error" : !strcmp(status, "FAIL") ? "warning" : "info";
 }
 
-static void rule_result(xmlNodePtr tr, const json_t *doc, const json_t *c)
+static void rule_result(xmlNodePtr tr, const json_t *doc, const json_t *c, size_t index,
+			const struct write_opts *o)
 {
 	xmlNodePtr rr = el(tr, "rule-result");
 	char *id = rule_id(c);
@@ -385,26 +386,28 @@ static void rule_result(xmlNodePtr tr, const json_t *doc, const json_t *c)
 	const char *reason = report_str(c, "reason");
 	if (*reason)
 		set(text_el(rr, "message", reason), "severity", msg_severity(status));
-	size_t i, shown = 0;
-	json_t *f;
-	const json_t *fs = json_object_get(c, "findings");
-	json_array_foreach(fs, i, f) {
-		if (shown == HTML_FINDINGS_SHOWN) {
-			char *more = xasprintf("... and %zu more findings (see the JSON report)", json_array_size(fs) - i);
+	json_t *fs = report_findings(c, index, o);
+	size_t n = json_array_size(fs), *order = xcalloc(n ? n : 1, sizeof(*order));
+	report_findings_order(c, fs, order);
+	for (size_t k = 0; k < n; k++) {
+		if (k == HTML_FINDINGS_SHOWN) {
+			char *more = xasprintf("... and %zu more findings (see the JSON report)", n - k);
 			set(text_el(rr, "message", more), "severity", "info");
 			free(more);
 			break;
 		}
+		const json_t *f = json_array_get(fs, order[k]);
 		char *line = report_finding_line(f);
 		set(text_el(rr, "message", line), "severity", msg_severity(report_str(f, "status")));
 		free(line);
-		shown++;
 	}
+	free(order);
+	json_decref(fs);
 	check_ref(rr, c);
 }
 
 xmlNodePtr scap_testresult(xmlDocPtr xd, const json_t *doc, const struct scap_ids *ids,
-			   const char *benchmark_href)
+			   const char *benchmark_href, const struct write_opts *o)
 {
 	const json_t *host = json_object_get(doc, "host");
 	const char *hostname = report_str(host, "hostname"), *root = report_str(host, "root");
@@ -456,7 +459,7 @@ xmlNodePtr scap_testresult(xmlDocPtr xd, const json_t *doc, const struct scap_id
 		fact(facts, "urn:boxaudit:fact:collected_at", "string", collected);
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "checks"), i, c)
-		rule_result(tr, doc, c);
+		rule_result(tr, doc, c, i, o);
 	json_array_foreach(json_object_get(json_object_get(doc, "summary"), "xccdf_scores"), i, b) {
 		char s[64];
 		snprintf(s, sizeof(s), "%.6f", json_number_value(json_object_get(b, "score")));

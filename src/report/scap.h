@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <libxml/tree.h>
 #include "base/buf.h"
+#include "report/report.h"
 
 #define XCCDF_NS "http://checklists.nist.gov/xccdf/1.2"
 
@@ -33,7 +34,7 @@ void scap_ids_release(struct scap_ids *ids);
 xmlNodePtr scap_benchmark(xmlDocPtr xd, const json_t *doc, const struct scap_ids *ids);
 /* A new TestResult element (its own default namespace); benchmark_href is its benchmark/@href. */
 xmlNodePtr scap_testresult(xmlDocPtr xd, const json_t *doc, const struct scap_ids *ids,
-			   const char *benchmark_href);
+			   const char *benchmark_href, const struct write_opts *o);
 
 /* Serialize xd indented, as UTF-8, onto out; 0, or -1 with *err. */
 int scap_dump(xmlDocPtr xd, struct buf *out, char **err);

@@ -97,7 +97,7 @@ static int add_score(struct buf *b, const json_t *s)
 	return buf_addstr(b, "n/a (nothing scorable)");
 }
 
-static int write_check(struct buf *b, const json_t *c, const struct write_opts *o)
+static int write_check(struct buf *b, const json_t *c, size_t index, const struct write_opts *o)
 {
 	const char *st = str(c, "status");
 	struct style sty = status_style(st, o->color);
@@ -107,7 +107,8 @@ static int write_check(struct buf *b, const json_t *c, const struct write_opts *
 	const char *reason = str(c, "reason");
 	int show_findings = o->verbose || !strcmp(st, "FAIL") || !strcmp(st, "ERROR");
 	/* A failing check's findings say what its reason would. */
-	int has_findings = json_array_size(json_object_get(c, "findings")) > 0;
+	json_t *findings = show_findings ? report_findings(c, index, o) : NULL;
+	int has_findings = json_array_size(findings) > 0;
 	if (*reason && strcmp(st, "PASS") && (strcmp(st, "MANUAL") || o->verbose) &&
 	    !(show_findings && has_findings && strcmp(st, "ERROR"))) {
 		r |= buf_addstr(b, "               ");
@@ -127,7 +128,7 @@ static int write_check(struct buf *b, const json_t *c, const struct write_opts *
 		return r;
 	size_t i, shown = 0, skipped = 0;
 	json_t *f;
-	json_array_foreach(json_object_get(c, "findings"), i, f) {
+	json_array_foreach(findings, i, f) {
 		const char *fs = str(f, "status");
 		if (!o->verbose && strcmp(fs, st)) {
 			continue;
@@ -162,6 +163,7 @@ static int write_check(struct buf *b, const json_t *c, const struct write_opts *
 	}
 	if (skipped)
 		r |= buf_addf(b, "               ... and %zu more (see the JSON report)\n", skipped);
+	json_decref(findings);
 	return r;
 }
 
@@ -188,7 +190,7 @@ int report_write_text(const json_t *doc, const struct write_opts *o, struct buf 
 		json_array_foreach(json_object_get(doc, "checks"), k, c) {
 			if (strcmp(str(c, "benchmark"), str(s, "benchmark")) || strcmp(str(c, "section"), str(s, "section")))
 				continue;
-			r |= write_check(out, c, o);
+			r |= write_check(out, c, k, o);
 		}
 		const json_t *ss = json_object_get(s, "summary");
 		r |= buf_addstr(out, "   section: ");

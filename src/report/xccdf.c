@@ -20,7 +20,7 @@ int report_write_xccdf(const json_t *doc, const struct write_opts *o, struct buf
 	xmlNodePtr bn = scap_benchmark(xd, doc, &ids);
 	xmlDocSetRootElement(xd, bn);
 	char *href = xasprintf("#%s", ids.benchmark);
-	xmlAddChild(bn, scap_testresult(xd, doc, &ids, href));
+	xmlAddChild(bn, scap_testresult(xd, doc, &ids, href, o));
 	free(href);
 	int rc = scap_dump(xd, out, err);
 	xmlFreeDoc(xd);

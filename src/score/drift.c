@@ -44,7 +44,8 @@ static char *key(const json_t *c, const char *target)
 }
 
 /* Index a report: check key -> check, finding key -> "FAIL" or another status. */
-static void index_report(const json_t *doc, json_t *checks, json_t *findings)
+static void index_report(const json_t *doc, const struct check_result *results, json_t *checks,
+			 json_t *findings)
 {
 	size_t i, k;
 	json_t *c, *f;
@@ -52,7 +53,9 @@ static void index_report(const json_t *doc, json_t *checks, json_t *findings)
 		char *ck = key(c, NULL);
 		json_object_set(checks, ck, c);
 		free(ck);
-		json_array_foreach(json_object_get(c, "findings"), k, f) {
+		json_t *fs = results && !json_object_get(c, "findings") ? result_findings_json(&results[i]) :
+			     json_incref(json_object_get(c, "findings"));
+		json_array_foreach(fs, k, f) {
 			char *fk = key(c, str(f, "target"));
 			const char *st = str(f, "status");
 			/* One failing finding for a target makes the target fail. */
@@ -60,6 +63,7 @@ static void index_report(const json_t *doc, json_t *checks, json_t *findings)
 				json_object_set_new(findings, fk, json_pack("{s:s,s:O}", "status", st, "check", c));
 			free(fk);
 		}
+		json_decref(fs);
 	}
 }
 
@@ -118,7 +122,8 @@ static void compare(json_t *drift, const char *what, json_t *before, json_t *now
 	}
 }
 
-json_t *drift_compute(const json_t *baseline, const json_t *current, char **err)
+json_t *drift_compute(const json_t *baseline, const json_t *current, const struct check_result *results,
+		      char **err)
 {
 	if (!is_report(baseline) || !is_report(current)) {
 		*err = xstrdup(!is_report(baseline) ? "the baseline is not a boxaudit JSON report" :
@@ -126,8 +131,8 @@ json_t *drift_compute(const json_t *baseline, const json_t *current, char **err)
 		return NULL;
 	}
 	json_t *bc = json_object(), *bf = json_object(), *nc = json_object(), *nf = json_object();
-	index_report(baseline, bc, bf);
-	index_report(current, nc, nf);
+	index_report(baseline, NULL, bc, bf);
+	index_report(current, results, nc, nf);
 	json_t *summary = json_object();
 	static const char *const names[] = { "checks", "findings" }, *const chs[] = { "new", "resolved", "unchanged" };
 	for (int i = 0; i < 2; i++)

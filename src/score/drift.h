@@ -21,13 +21,19 @@
 #include <jansson.h>
 #include "base/limits.h"
 #include "base/buf.h"
+#include "engine/result.h"
 
 
 /* A report document read from path (new reference), or NULL with *err. */
 json_t *drift_load(const char *path, char **err);
 
-/* A new drift object, or NULL with *err when either is not a boxaudit report. */
-json_t *drift_compute(const json_t *baseline, const json_t *current, char **err);
+/*
+ * A new drift object, or NULL with *err when either is not a boxaudit
+ * report.  results: those of a current document built with its findings
+ * apart (report/report.h), else NULL.
+ */
+json_t *drift_compute(const json_t *baseline, const json_t *current, const struct check_result *results,
+		      char **err);
 
 /* Regressions counted in a drift object (0 for NULL). */
 json_int_t drift_regressions(const json_t *drift);

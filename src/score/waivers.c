@@ -220,7 +220,7 @@ static int matches_check(const struct waiver *v, const struct check_result *r)
 
 static int matches_target(const struct waiver *v, const struct finding *f)
 {
-	return !v->target || (f->target && !fnmatch(v->target, f->target, 0));
+	return !v->target || (f->target && !fnmatch(v->target, json_string_value(f->target), 0));
 }
 
 static json_t *waiver_json(const struct waiver *v, int expired)
@@ -282,8 +282,9 @@ size_t waivers_apply(const struct waivers *w, struct check_result *r, size_t n,
 				continue;
 			}
 			f->status = ST_WAIVED;
-			free(f->note);
-			f->note = xasprintf("waived: %s (owner %s, expires %s)", hit->reason, hit->owner, hit->expires);
+			json_decref(f->note);
+			f->note = finding_take(xasprintf("waived: %s (owner %s, expires %s)", hit->reason, hit->owner,
+							 hit->expires));
 			if (!used)
 				used = hit;
 			waived++;

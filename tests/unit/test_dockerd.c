@@ -413,7 +413,7 @@ static void test_collect(void **state)
 		struct collect_opts o = {0};
 		json_t *facts = json_object();
 		json_object_set_new(facts, "docker", json_pack("{s:{s:s}}", "api", "error", "kept"));
-		struct collect_ctx ctx = {&r, 0, &o, facts};
+		struct collect_ctx ctx = { .root = &r, .live = 0, .opts = &o, .facts = facts };
 		assert_int_equal(collect_docker(&ctx), 0);
 		json_t *d = json_object_get(facts, "docker");
 		check_subset_s(c->name, d, c->want);

@@ -55,7 +55,7 @@ static void test_cases(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		json_t *a = report(cases[i].before, cases[i].before21), *b = report(cases[i].now, cases[i].now21);
 		char *err = NULL;
-		json_t *d = drift_compute(a, b, &err);
+		json_t *d = drift_compute(a, b, NULL, &err);
 		print_message("# %s\n", cases[i].name);
 		assert_non_null(d);
 		assert_int_equal(get(d, "checks_new"), cases[i].checks_new);
@@ -76,7 +76,7 @@ static void test_items(void **state)
 	(void)state;
 	json_t *a = report("a", "PASS"), *b = report("a,<b>", "PASS");
 	char *err = NULL;
-	json_t *d = drift_compute(a, b, &err);
+	json_t *d = drift_compute(a, b, NULL, &err);
 	json_t *f = json_array_get(json_object_get(d, "findings"), 1);
 	assert_string_equal(json_string_value(json_object_get(f, "change")), "new");
 	assert_string_equal(json_string_value(json_object_get(f, "target")), "<b>");
@@ -99,11 +99,11 @@ static void test_not_a_report(void **state)
 	(void)state;
 	json_t *a = report("a", "PASS"), *junk = json_pack("{s:s}", "schema", "other");
 	char *err = NULL;
-	assert_null(drift_compute(junk, a, &err));
+	assert_null(drift_compute(junk, a, NULL, &err));
 	assert_string_equal(err, "the baseline is not a boxaudit JSON report");
 	free(err);
 	err = NULL;
-	assert_null(drift_compute(a, junk, &err));
+	assert_null(drift_compute(a, junk, NULL, &err));
 	free(err);
 	err = NULL;
 	assert_null(drift_load("/nonexistent/report.json", &err));

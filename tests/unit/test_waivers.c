@@ -131,7 +131,7 @@ static void setup_result(struct fixture *fx, const char *const *targets, size_t 
 	for (size_t i = 0; i < n; i++) {
 		struct finding *f = result_add_finding(&fx->r);
 		memset(f, 0, sizeof(*f));
-		f->target = xstrdup(targets[i]);
+		f->target = finding_str(targets[i]);
 		f->status = ST_FAIL;
 	}
 }
@@ -159,7 +159,7 @@ static void test_apply(void **state)
 	assert_int_equal(waivers_apply(&w, &fx.r, 1, "2029-12-31", notes), 2);
 	assert_int_equal(fx.r.status, ST_FAIL);
 	assert_int_equal(fx.r.findings[0].status, ST_WAIVED);
-	assert_string_equal(fx.r.findings[0].note, "waived: r (owner o, expires 2030-01-01)");
+	assert_string_equal(json_string_value(fx.r.findings[0].note), "waived: r (owner o, expires 2030-01-01)");
 	assert_int_equal(fx.r.findings[2].status, ST_FAIL);
 	assert_null(fx.r.waiver);
 	check_result_release(&fx.r);
