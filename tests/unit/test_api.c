@@ -386,15 +386,23 @@ static const char *str_at(json_t *root, const char *path)
 	return json_string_value(v);
 }
 
-/* The error met on the way to path, which must contain want. */
+/* The error met on the way to path, which must contain want (or one of its "|"-separated parts). */
 static void assert_error_at(json_t *api, const char *path, const char *want)
 {
 	const char *err = NULL;
 	facts_get(api, path, &err);
 	print_message("%s: %s\n", path, err ? err : "(no error)");
 	assert_non_null(err);
-	if (!strstr(err, want))
-		fail_msg("error at %s is '%s', expected '%s'", path, err, want);
+	for (const char *p = want; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		char part[256];
+		snprintf(part, sizeof(part), "%.*s", (int)n, p);
+		if (strstr(err, part))
+			return;
+		p += n + (bar != NULL);
+	}
+	fail_msg("error at %s is '%s', expected '%s'", path, err, want);
 }
 
 static void test_normal(void **state)
@@ -627,8 +635,13 @@ static const struct fault faults[] = {
 	{ "hang", "/containers/0", "40", "containers[0].Id", "no answer from unix://", 4 },
 	{ "slowloris", "/version", "3", "info", "GET /version from unix://", 4 },
 	{ "slowloris", "/info", "3", "info", "GET /info", 4 },
-	{ "endless", "/containers/json", "3", "containers", "response from GET /containers/json?all=1 exceeds 67108864 bytes", 15 },
-	{ "endless", "/containers/0", "2", "containers[1].Id", "exceeds 8388608 bytes", 10 },
+	/*
+	 * A body that never ends is cut at its cap, or by the speed floor on a
+	 * machine too busy to receive 64 MiB in time: bounded either way.
+	 */
+	{ "endless", "/containers/json", "3", "containers",
+	  "response from GET /containers/json?all=1 exceeds 67108864 bytes|GET /containers/json?all=1 from unix://", 15 },
+	{ "endless", "/containers/0", "2", "containers[1].Id", "exceeds 8388608 bytes|too slow", 10 },
 	{ "short", "/info", "3", "info", "GET /info from unix://", 3 },
 	{ "chunked", "/info", "3", "info", "chunk", 3 },
 	{ "truncated", "/info", "3", "info", "invalid JSON in response to GET /info: ", 3 },
