@@ -120,13 +120,17 @@
 #define MERGE_MAX_REPORT (256u << 20)
 /* How far in the future a host report may claim to be (clock skew) before it is flagged. */
 #define FLEET_FUTURE_SLACK 300
+/* Threads parsing the next reports of a merge (and documents parsed ahead). */
+#define MERGE_PARSERS 2
+/* Subdirectories a merge descends (clusters in regions in ...). */
+#define MERGE_MAX_DEPTH 8
 /* An expected-hosts list is a small text file. */
 #define EXPECT_CAP (16u << 20)
 
 /* ---- what boxaudit writes and shows ---- */
 
-/* Fleet outputs: the summary of thousands of hosts, well below this. */
-#define FLEET_OUT_CAP (256u << 20)
+/* Fleet outputs (streamed to their file): 100,000 hosts' JSON is about 0.8 GB. */
+#define FLEET_OUT_CAP (2048u << 20)
 /* Reports of 10,000 containers stay well below this. */
 #define REPORT_CAP (256u << 20)
 /* Findings shown per check (HTML, text -v) and drift items per list; the rest are counted. */

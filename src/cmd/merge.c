@@ -20,7 +20,8 @@ int cmd_merge(const struct cmd_opts *o, char *const *paths, size_t npaths)
 		}
 	struct merge_opts mo = o->merge;
 	mo.quiet = o->quiet;
-	json_t *fleet = merge_reports(paths, npaths, &mo, &err);
+	struct fleet *apart;
+	json_t *fleet = merge_reports(paths, npaths, &mo, &apart, &err);
 	if (!fleet) {
 		cmd_error("%s", err);
 		free(err);
@@ -32,11 +33,12 @@ int cmd_merge(const struct cmd_opts *o, char *const *paths, size_t npaths)
 		rc = 2;
 	}
 	for (size_t i = 0; i < o->noutputs; i++) {
-		struct write_opts wo = {0};
+		struct write_opts wo = { .fleet = apart };
 		if (cmd_write(writer_find(fleet_writers, o->outputs[i].format), fleet, &wo,
 			      o->outputs[i].path, FLEET_OUT_CAP) < 0)
 			rc = 2;
 	}
 	json_decref(fleet);
+	fleet_free(apart);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "fleet/merge.h"
 #include "fleet/internal.h"
 #include "report/xml.h"
+#include "base/jarena.h"
 #include "base/jstr.h"
 #include "base/limits.h"
 #include "base/xalloc.h"
@@ -20,7 +21,7 @@
 
 static int cmp_host(const void *a, const void *b)
 {
-	return strcmp(fleet_str(*(json_t *const *)a, "hostname"), fleet_str(*(json_t *const *)b, "hostname"));
+	return strcmp(((const struct fleet_host *)a)->hostname, ((const struct fleet_host *)b)->hostname);
 }
 
 static int cmp_section(const void *a, const void *b)
@@ -30,18 +31,211 @@ static int cmp_section(const void *a, const void *b)
 	return c ? c : strverscmp(fleet_str(x, "section"), fleet_str(y, "section"));
 }
 
-
+/* Worst first: most hosts failing or erring, then most failing, then by benchmark and id. */
+static const struct fleet *sorting;
 static int cmp_worst(const void *a, const void *b)
 {
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t fx = fleet_ival(x, "failing_hosts"), fy = fleet_ival(y, "failing_hosts");
-	json_int_t ex = fleet_ival(x, "error_hosts"), ey = fleet_ival(y, "error_hosts");
-	if (fx + ex != fy + ey)
-		return fx + ex > fy + ey ? -1 : 1;
-	if (fx != fy)
-		return fx > fy ? -1 : 1;
-	int c = strcmp(fleet_str(x, "benchmark"), fleet_str(y, "benchmark"));
-	return c ? c : strverscmp(fleet_str(x, "id"), fleet_str(y, "id"));
+	const struct fleet_worst *x = a, *y = b;
+	if (x->failing + x->error != y->failing + y->error)
+		return x->failing + x->error > y->failing + y->error ? -1 : 1;
+	if (x->failing != y->failing)
+		return x->failing > y->failing ? -1 : 1;
+	const json_t *cx = json_array_get(sorting->checks, x->check), *cy = json_array_get(sorting->checks, y->check);
+	int c = strcmp(fleet_str(cx, "benchmark"), fleet_str(cy, "benchmark"));
+	return c ? c : strverscmp(fleet_str(cx, "id"), fleet_str(cy, "id"));
+}
+
+/* The index of key in idx, adding obj (stolen) to arr under it when new; obj is dropped otherwise. */
+static uint32_t intern(json_t *idx, json_t *arr, const char *key, json_t *obj)
+{
+	const json_t *ix = json_object_get(idx, key);
+	if (ix) {
+		json_decref(obj);
+		return (uint32_t)json_integer_value(ix);
+	}
+	json_object_set_new(idx, key, json_integer((json_int_t)json_array_size(arr)));
+	json_array_append_new(arr, obj);
+	return (uint32_t)(json_array_size(arr) - 1);
+}
+
+/* Set title (of a column or check) when it has none yet: the first report that names it wins. */
+static void first_title(json_t *arr, uint32_t i, const char *k, const char *v)
+{
+	json_t *o = json_array_get(arr, i);
+	if (!*fleet_str(o, k) && *v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+uint32_t fleet_col(struct fleet *f, const char *bench, const char *section, const char *title)
+{
+	char *key = fleet_join_key(bench, section);
+	uint32_t i = intern(f->colidx, f->cols, key, json_pack("{s:s,s:s,s:s}", "benchmark", bench,
+							     "section", section, "title", ""));
+	free(key);
+	first_title(f->cols, i, "title", title);
+	return i;
+}
+
+uint32_t fleet_check(struct fleet *f, const char *bench, const char *id, const char *title, const char *section)
+{
+	char *key = fleet_join_key(bench, id);
+	uint32_t i = intern(f->checkidx, f->checks, key, json_pack("{s:s,s:s,s:s,s:s}", "benchmark", bench,
+								 "id", id, "title", "", "section", ""));
+	free(key);
+	first_title(f->checks, i, "title", title);
+	first_title(f->checks, i, "section", section);
+	return i;
+}
+
+void fleet_host_release(struct fleet_host *h)
+{
+	free(h->hostname);
+	free(h->source);
+	free(h->collected_at);
+	free(h->tool_version);
+	free(h->root);
+	free(h->score_model);
+	free(h->secs);
+	free(h->fails);
+}
+
+static struct fleet *fleet_new(time_t now)
+{
+	struct fleet *f = xcalloc(1, sizeof(*f));
+	f->colidx = json_object();
+	f->cols = json_array();
+	f->checkidx = json_object();
+	f->checks = json_array();
+	f->now = now;
+	return f;
+}
+
+void fleet_free(struct fleet *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nhosts; i++)
+		fleet_host_release(&f->hosts[i]);
+	free(f->hosts);
+	for (size_t i = 0; i < f->nworst; i++) {
+		free(f->worst[i].hosts);
+		free(f->worst[i].is_error);
+	}
+	free(f->worst);
+	json_decref(f->colidx);
+	json_decref(f->cols);
+	json_decref(f->checkidx);
+	json_decref(f->checks);
+	free(f);
+}
+
+static json_t *anchor_of(size_t i)
+{
+	char *a = xasprintf("host-%zu", i + 1);
+	json_t *j = json_string(a);
+	free(a);
+	return j;
+}
+
+static json_t *age_of(const struct fleet *f, const struct fleet_host *h)
+{
+	return h->t == (time_t)-1 ? json_null() : json_real(round((double)(f->now - h->t) / 360.0) / 10.0);
+}
+
+/* Host i as the fleet document's "hosts" hold it (new reference). */
+static json_t *host_json(const struct fleet *f, size_t i)
+{
+	const struct fleet_host *h = &f->hosts[i];
+	json_t *o = json_object();
+	json_object_set_new(o, "hostname", json_string(h->hostname));
+	json_object_set_new(o, "collected_at", h->collected_at ? json_string(h->collected_at) : json_null());
+	json_object_set_new(o, "tool_version", json_string(h->tool_version));
+	json_object_set_new(o, "root", json_string(h->root));
+	json_object_set_new(o, "live", json_boolean(h->live));
+	json_t *sum = fleet_counts_json(&h->sum);
+	json_object_set_new(sum, "score_model", json_string(h->score_model));
+	json_object_set_new(o, "summary", sum);
+	json_t *secs = json_array();
+	for (size_t k = 0; k < h->nsecs; k++) {
+		const json_t *col = json_array_get(f->cols, h->secs[k].col);
+		json_t *e = fleet_counts_json(&h->secs[k].c);
+		json_object_set_new(e, "benchmark", json_string(fleet_str(col, "benchmark")));
+		json_object_set_new(e, "section", json_string(fleet_str(col, "section")));
+		json_array_append_new(secs, e);
+	}
+	json_object_set_new(o, "sections", secs);
+	json_t *failing = json_array();
+	for (size_t k = 0; k < h->nfails; k++) {
+		const json_t *c = json_array_get(f->checks, h->fails[k].check);
+		json_array_append_new(failing, json_pack("{s:s,s:s,s:s,s:I}", "benchmark", fleet_str(c, "benchmark"),
+			"id", fleet_str(c, "id"), "status", h->fails[k].error ? "ERROR" : "FAIL",
+			"findings", h->fails[k].findings));
+	}
+	json_object_set_new(o, "failing", failing);
+	json_object_set_new(o, "source", json_string(h->source));
+	json_object_set_new(o, "future", json_boolean(h->future));
+	json_object_set_new(o, "anchor", anchor_of(i));
+	json_object_set_new(o, "age_hours", age_of(f, h));
+	json_object_set_new(o, "stale", json_boolean(h->stale));
+	return o;
+}
+
+/* Worst check i, with the hosts failing it (new reference). */
+static json_t *worst_json(const struct fleet *f, size_t i)
+{
+	const struct fleet_worst *w = &f->worst[i];
+	const json_t *c = json_array_get(f->checks, w->check);
+	json_t *hosts = json_array();
+	for (size_t k = 0; k < w->n; k++)
+		json_array_append_new(hosts, json_pack("{s:s,s:o,s:s}", "hostname", f->hosts[w->hosts[k]].hostname,
+			"anchor", anchor_of(w->hosts[k]), "status", w->is_error[k] ? "ERROR" : "FAIL"));
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "benchmark", fleet_str(c, "benchmark"),
+			 "id", fleet_str(c, "id"), "title", fleet_str(c, "title"), "section", fleet_str(c, "section"),
+			 "failing_hosts", w->failing, "error_hosts", w->error, "hosts", hosts);
+}
+
+size_t fleet_nhosts(const json_t *doc, const struct write_opts *o)
+{
+	return o && o->fleet ? o->fleet->nhosts : json_array_size(json_object_get(doc, "hosts"));
+}
+
+json_t *fleet_host_at(const json_t *doc, const struct write_opts *o, size_t i)
+{
+	return o && o->fleet ? host_json(o->fleet, i)
+			     : json_incref(json_array_get(json_object_get(doc, "hosts"), i));
+}
+
+size_t fleet_nworst(const json_t *doc, const struct write_opts *o)
+{
+	return o && o->fleet ? o->fleet->nworst : json_array_size(json_object_get(doc, "worst_checks"));
+}
+
+json_t *fleet_worst_at(const json_t *doc, const struct write_opts *o, size_t i)
+{
+	return o && o->fleet ? worst_json(o->fleet, i)
+			     : json_incref(json_array_get(json_object_get(doc, "worst_checks"), i));
+}
+
+json_t *fleet_check_titles(const json_t *doc, const struct write_opts *o)
+{
+	json_t *idx = json_object();
+	size_t i;
+	const json_t *c;
+	if (o && o->fleet) {
+		for (i = 0; i < o->fleet->nworst; i++) {
+			c = json_array_get(o->fleet->checks, o->fleet->worst[i].check);
+			char *key = fleet_join_key(fleet_str(c, "benchmark"), fleet_str(c, "id"));
+			json_object_set(idx, key, (json_t *)c);
+			free(key);
+		}
+		return idx;
+	}
+	json_array_foreach(json_object_get(doc, "worst_checks"), i, c) {
+		char *key = fleet_join_key(fleet_str(c, "benchmark"), fleet_str(c, "id"));
+		json_object_set(idx, key, (json_t *)c);
+		free(key);
+	}
+	return idx;
 }
 
 /* Sort a JSON array in place. */
@@ -91,13 +285,77 @@ json_t *fleet_read_expected(const char *path, char **err)
 	return names;
 }
 
+/* Staleness of every host, by this merge's clock and --stale-after. */
+static json_t *mark_stale(struct fleet *f, const struct merge_opts *o)
+{
+	json_t *stale = json_array();
+	for (size_t i = 0; i < f->nhosts; i++) {
+		struct fleet_host *h = &f->hosts[i];
+		h->stale = 0;
+		h->stale_why = NULL;
+		if (h->future) {
+			/* Stale or not, a report from the future is never current. */
+			h->stale = 1;
+			h->stale_why = "collected in the future: a skewed clock or a forged report";
+		} else if (o->stale_after_hours > 0) {
+			if (h->t == (time_t)-1) {
+				h->stale = 1;
+				h->stale_why = "the report has no valid collected_at";
+			} else if ((double)(f->now - h->t) > o->stale_after_hours * 3600.0) {
+				h->stale = 1;
+				h->stale_why = "older than --stale-after";
+			}
+		}
+		if (h->stale)
+			json_array_append_new(stale, json_pack("{s:s,s:o,s:o,s:o,s:s}", "hostname", h->hostname,
+				"anchor", anchor_of(i), "collected_at", h->collected_at ? json_string(h->collected_at) : json_null(),
+				"age_hours", age_of(f, h), "reason", h->stale_why));
+	}
+	return stale;
+}
+
+/* The checks failing on any host, each with those hosts, worst first. */
+static void tally_worst(struct fleet *f)
+{
+	size_t nchecks = json_array_size(f->checks);
+	struct fleet_worst *w = xcalloc(nchecks ? nchecks : 1, sizeof(*w));
+	size_t *alloc = xcalloc(nchecks ? nchecks : 1, sizeof(*alloc)), *ealloc = xcalloc(nchecks ? nchecks : 1, sizeof(*ealloc));
+	for (size_t c = 0; c < nchecks; c++)
+		w[c].check = (uint32_t)c;
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+		for (size_t k = 0; k < h->nfails; k++) {
+			struct fleet_worst *e = &w[h->fails[k].check];
+			ALLOC_GROW(e->hosts, e->n + 1, alloc[h->fails[k].check]);
+			ALLOC_GROW(e->is_error, e->n + 1, ealloc[h->fails[k].check]);
+			e->hosts[e->n] = (uint32_t)i;
+			e->is_error[e->n++] = (uint8_t)h->fails[k].error;
+			if (h->fails[k].error)
+				e->error++;
+			else
+				e->failing++;
+		}
+	}
+	free(alloc);
+	free(ealloc);
+	size_t n = 0;
+	for (size_t c = 0; c < nchecks; c++)
+		if (w[c].n)
+			w[n++] = w[c];
+	sorting = f;
+	qsort(w, n, sizeof(*w), cmp_worst);
+	sorting = NULL;
+	f->worst = w;
+	f->nworst = n;
+}
+
 json_t *fleet_build(struct merger *m, json_t *expected)
 {
 	const struct merge_opts *o = m->o;
-	time_t now = o->now ? o->now : time(NULL);
+	struct fleet *f = m->f;
 	char when[64];
 	struct tm tm;
-	gmtime_r(&now, &tm);
+	gmtime_r(&f->now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
 	json_t *fleet = json_object();
@@ -108,114 +366,53 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 		"stale_after_hours", o->stale_after_hours > 0 ? json_real(o->stale_after_hours) : json_null(),
 		"expect_hosts", o->expect_hosts ? jstr(o->expect_hosts) : json_null()));
 
-	/* Hosts by name, each with its anchor in the HTML page. */
-	json_t *hosts = json_array();
-	const char *name;
-	json_t *h;
-	json_object_foreach(m->hosts, name, h)
-		json_array_append(hosts, h);
-	sort_array(hosts, cmp_host);
-
-	json_t *colmap = json_object(), *sections = json_array();
-	json_t *worstmap = json_object(), *worst = json_array(), *stale = json_array();
-	size_t i, nfail = 0, nerr = 0, nscore = 0;
-	json_int_t nfuture = 0;
+	/* Hosts by name; their anchors in the HTML page follow that order. */
+	qsort(f->hosts, f->nhosts, sizeof(*f->hosts), cmp_host);
+	json_t *stale = mark_stale(f, o);
+	size_t i, nfail = 0, nerr = 0, nscore = 0, nfuture = 0;
 	double ssum = 0, smin = INFINITY, smax = -INFINITY;
-	json_array_foreach(hosts, i, h) {
-		char *anchor = xasprintf("host-%zu", i + 1);
-		json_object_set_new(h, "anchor", json_string(anchor));
-		free(anchor);
-		const json_t *sum = json_object_get(h, "summary");
-		nfail += fleet_ival(sum, "FAIL") > 0;
-		nerr += fleet_ival(sum, "ERROR") > 0;
-		const json_t *sc = json_object_get(sum, "score");
-		if (json_is_number(sc)) {
-			double v = json_number_value(sc);
+	char *used = xcalloc(json_array_size(f->cols) + 1, 1);
+	for (i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+		nfail += h->sum.n[1] > 0;	/* FAIL */
+		nerr += h->sum.n[4] > 0;	/* ERROR */
+		nfuture += h->future;
+		if (h->sum.has_score) {
+			double v = h->sum.score;
 			ssum += v;
 			smin = v < smin ? v : smin;
 			smax = v > smax ? v : smax;
 			nscore++;
 		}
-		/* Age and staleness. */
-		time_t t = fleet_parse_time(fleet_str(h, "collected_at"));
-		json_t *age = t == (time_t)-1 ? json_null() : json_real(round((double)(now - t) / 360.0) / 10.0);
-		json_object_set_new(h, "age_hours", age);
-		int is_stale = 0;
-		const char *why = NULL;
-		if (json_is_true(json_object_get(h, "future"))) {
-			/* Stale or not, a report from the future is never current. */
-			is_stale = 1;
-			why = "collected in the future: a skewed clock or a forged report";
-		} else if (o->stale_after_hours > 0) {
-			if (t == (time_t)-1) {
-				is_stale = 1;
-				why = "the report has no valid collected_at";
-			} else if ((double)(now - t) > o->stale_after_hours * 3600.0) {
-				is_stale = 1;
-				why = "older than --stale-after";
-			}
-		}
-		json_object_set_new(h, "stale", json_boolean(is_stale));
-		nfuture += json_is_true(json_object_get(h, "future"));
-		if (is_stale)
-			json_array_append_new(stale, json_pack("{s:s,s:O,s:O,s:O,s:s}", "hostname", fleet_str(h, "hostname"),
-				"anchor", json_object_get(h, "anchor"), "collected_at", json_object_get(h, "collected_at"),
-				"age_hours", age, "reason", why));
-		/* Matrix columns. */
-		size_t k;
-		json_t *s;
-		json_array_foreach(json_object_get(h, "sections"), k, s) {
-			char *key = fleet_join_key(fleet_str(s, "benchmark"), fleet_str(s, "section"));
-			if (!json_object_get(colmap, key)) {
-				json_t *col = json_pack("{s:s,s:s,s:s}", "benchmark", fleet_str(s, "benchmark"),
-							"section", fleet_str(s, "section"), "title",
-							json_string_value(json_object_get(m->titles, key)) ?
-							json_string_value(json_object_get(m->titles, key)) : "");
-				json_object_set_new(colmap, key, json_true());
-				json_array_append_new(sections, col);
-			}
-			free(key);
-		}
-		/* Worst checks: how many hosts fail each. */
-		json_t *c;
-		json_array_foreach(json_object_get(h, "failing"), k, c) {
-			char *key = fleet_join_key(fleet_str(c, "benchmark"), fleet_str(c, "id"));
-			json_t *w = json_object_get(worstmap, key);
-			if (!w) {
-				const json_t *ti = json_object_get(m->titles, key);
-				w = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:[]}", "benchmark", fleet_str(c, "benchmark"),
-					      "id", fleet_str(c, "id"), "title", fleet_str(ti, "title"), "section", fleet_str(ti, "section"),
-					      "failing_hosts", 0, "error_hosts", 0, "hosts");
-				json_object_set_new(worstmap, key, w);
-				json_array_append(worst, w);
-			}
-			free(key);
-			const char *ck = !strcmp(fleet_str(c, "status"), "FAIL") ? "failing_hosts" : "error_hosts";
-			json_object_set_new(w, ck, json_integer(fleet_ival(w, ck) + 1));
-			json_array_append_new(json_object_get(w, "hosts"), json_pack("{s:s,s:O,s:s}",
-				"hostname", fleet_str(h, "hostname"), "anchor", json_object_get(h, "anchor"),
-				"status", fleet_str(c, "status")));
-		}
+		for (size_t k = 0; k < h->nsecs; k++)
+			used[h->secs[k].col] = 1;
 	}
-	json_decref(colmap);
-	json_decref(worstmap);
+	/* Matrix columns: the sections some kept host has, sorted, anchored. */
+	json_t *sections = json_array();
+	json_t *col;
+	json_array_foreach(f->cols, i, col)
+		if (used[i])
+			json_array_append_new(sections, json_pack("{s:s,s:s,s:s}", "benchmark", fleet_str(col, "benchmark"),
+				"section", fleet_str(col, "section"), "title", fleet_str(col, "title")));
+	free(used);
 	sort_array(sections, cmp_section);
-	json_array_foreach(sections, i, h) {
+	json_array_foreach(sections, i, col) {
 		char *a = xasprintf("s%zu", i + 1);
-		json_object_set_new(h, "anchor", json_string(a));
+		json_object_set_new(col, "anchor", json_string(a));
 		free(a);
 	}
-	sort_array(worst, cmp_worst);
+	tally_worst(f);
 
 	json_t *missing = json_array(), *unexpected = json_array();
 	if (expected) {
+		const char *name;
 		json_t *v;
 		json_object_foreach(expected, name, v)
-			if (!json_object_get(m->hosts, name))
+			if (!json_object_get(m->byname, name))
 				json_array_append_new(missing, json_string(name));
-		json_array_foreach(hosts, i, h)
-			if (!json_object_get(expected, fleet_str(h, "hostname")))
-				json_array_append_new(unexpected, json_string(fleet_str(h, "hostname")));
+		for (i = 0; i < f->nhosts; i++)
+			if (!json_object_get(expected, f->hosts[i].hostname))
+				json_array_append_new(unexpected, json_string(f->hosts[i].hostname));
 		size_t n = json_array_size(missing);
 		char **v2 = xcalloc(n ? n : 1, sizeof(*v2));
 		for (i = 0; i < n; i++)
@@ -230,11 +427,11 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 	}
 
 	json_t *summary = json_object();
-	json_object_set_new(summary, "hosts", json_integer((json_int_t)json_array_size(hosts)));
+	json_object_set_new(summary, "hosts", json_integer((json_int_t)f->nhosts));
 	json_object_set_new(summary, "documents", json_integer((json_int_t)m->documents));
 	json_object_set_new(summary, "skipped", json_integer((json_int_t)json_array_size(m->skipped)));
 	json_object_set_new(summary, "duplicates", json_integer((json_int_t)json_array_size(m->duplicates)));
-	json_object_set_new(summary, "future", json_integer(nfuture));
+	json_object_set_new(summary, "future", json_integer((json_int_t)nfuture));
 	json_object_set_new(summary, "ignored_lines", json_integer((json_int_t)m->ignored_lines));
 	json_object_set_new(summary, "stale", json_integer((json_int_t)json_array_size(stale)));
 	json_object_set_new(summary, "missing", expected ? json_integer((json_int_t)json_array_size(missing)) : json_null());
@@ -247,8 +444,9 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 		"basis", "mean, lowest and highest of the hosts' own overall scores"));
 	json_object_set_new(fleet, "summary", summary);
 	json_object_set_new(fleet, "sections", sections);
-	json_object_set_new(fleet, "hosts", hosts);
-	json_object_set_new(fleet, "worst_checks", worst);
+	/* Placeholders: the writers take hosts and worst checks from struct fleet, one at a time. */
+	json_object_set_new(fleet, "hosts", json_array());
+	json_object_set_new(fleet, "worst_checks", json_array());
 	json_object_set_new(fleet, "stale", stale);
 	json_object_set_new(fleet, "missing", missing);
 	json_object_set_new(fleet, "unexpected", unexpected);
@@ -257,23 +455,27 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 	return fleet;
 }
 
-json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts *o, char **err)
+json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts *o, struct fleet **apart,
+		      char **err)
 {
 	json_t *expected = NULL;
+	*apart = NULL;
 	if (o->expect_hosts && !(expected = fleet_read_expected(o->expect_hosts, err)))
 		return NULL;
 	struct merger m = {
-		.o = o, .hosts = json_object(), .skipped = json_array(), .duplicates = json_array(),
-		.titles = json_object(),
+		.o = o, .f = fleet_new(o->now ? o->now : time(NULL)), .byname = json_object(),
+		.skipped = json_array(), .duplicates = json_array(), .arena = jarena_new(),
 	};
-	for (size_t i = 0; i < npaths; i++)
-		fleet_read_path(&m, paths[i]);
+	/* Before any parser thread starts (jansson's advice). */
+	json_object_seed(0);
+	fleet_read_paths(&m, paths, npaths);
 	json_t *fleet = fleet_build(&m, expected);
 	json_decref(expected);
-	json_decref(m.hosts);
+	json_decref(m.byname);
 	json_decref(m.skipped);
 	json_decref(m.duplicates);
-	json_decref(m.titles);
+	jarena_free(m.arena);
+	*apart = m.f;
 	return fleet;
 }
 

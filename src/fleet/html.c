@@ -19,6 +19,8 @@
 
 /* Where the host sections go in the serialized page. */
 #define HOSTS_MARK "boxaudit-fleet-hosts"
+/* Where the matrix rows go. */
+#define MATRIX_MARK "boxaudit-fleet-matrix"
 
 
 
@@ -94,10 +96,10 @@ static void header(xmlNodePtr body, const json_t *fleet)
 	free(s);
 }
 
-/* Hosts x sections: each cell links to that host's section. */
-static void matrix(xmlNodePtr main, const json_t *fleet, const json_t *colidx)
+/* Hosts x sections: the head; the rows go where the mark is (one row a host, fleet_write_html). */
+static void matrix(xmlDocPtr doc, xmlNodePtr main, const json_t *fleet)
 {
-	const json_t *cols = json_object_get(fleet, "sections"), *hosts = json_object_get(fleet, "hosts");
+	const json_t *cols = json_object_get(fleet, "sections");
 	size_t ncol = json_array_size(cols), i, k;
 	html_text(main, "h2", NULL, "Hosts \xc3\x97 sections");
 	xmlNodePtr table = html_el(main, "table", "matrix");
@@ -118,62 +120,68 @@ static void matrix(xmlNodePtr main, const json_t *fleet, const json_t *colidx)
 		html_set(html_text(r1, "th", NULL, b), "colspan", span);
 	}
 	xmlNodePtr tbody = html_el(table, "tbody", NULL);
-	const json_t *h;
-	json_array_foreach(hosts, i, h) {
-		xmlNodePtr tr = html_el(tbody, "tr", NULL);
-		xmlNodePtr th = html_el(tr, "th", NULL);
-		link(th, str(h, "anchor"), NULL, str(h, "hostname"));
-		if (json_is_true(json_object_get(h, "stale"))) {
-			xmlAddChild(th, xmlNewText(BAD_CAST " "));
-			html_text(th, "span", "badge b-MANUAL", "stale");
-		}
-		const json_t *hs = json_object_get(h, "summary");
-		char *s = report_score_text(hs);
-		html_text(html_el(tr, "td", NULL), "span", badge(hs), s);
-		free(s);
-		/* The host's sections in column order; a section it lacks is a dash. */
-		json_t **cells = xcalloc(ncol ? ncol : 1, sizeof(*cells));
-		const json_t *sec;
-		json_array_foreach(json_object_get(h, "sections"), k, sec) {
-			char *key = section_key(str(sec, "benchmark"), str(sec, "section"));
-			const json_t *ix = json_object_get(colidx, key);
-			if (json_is_integer(ix))
-				cells[json_integer_value(ix)] = (json_t *)sec;
-			free(key);
-		}
-		for (k = 0; k < ncol; k++) {
-			xmlNodePtr td = html_el(tr, "td", NULL);
-			if (!cells[k]) {
-				html_text(td, "span", "muted", "\xe2\x80\x94");
-				continue;
-			}
-			char *anchor = xasprintf("%s-%s", str(h, "anchor"), str(json_array_get(cols, k), "anchor"));
-			s = report_score_text(cells[k]);
-			xmlNodePtr a = link(td, anchor, badge(cells[k]), s);
-			char *t = xasprintf("%lld failing, %lld error", (long long)ival(cells[k], "FAIL"),
-					    (long long)ival(cells[k], "ERROR"));
-			html_set(a, "title", t);
-			free(t);
-			free(s);
-			free(anchor);
-		}
-		free(cells);
-	}
+	xmlAddChild(tbody, xmlNewDocComment(doc, BAD_CAST MATRIX_MARK));
 }
 
-static void worst(xmlNodePtr main, const json_t *fleet)
+/* Host h's row of the matrix; the caller serializes and frees it. */
+static xmlNodePtr matrix_row(xmlDocPtr doc, const json_t *h, const json_t *cols, const json_t *colidx)
 {
-	const json_t *w = json_object_get(fleet, "worst_checks");
+	size_t ncol = json_array_size(cols), k;
+	xmlNodePtr tr = xmlNewDocNode(doc, NULL, BAD_CAST "tr", NULL);
+	xmlNodePtr th = html_el(tr, "th", NULL);
+	link(th, str(h, "anchor"), NULL, str(h, "hostname"));
+	if (json_is_true(json_object_get(h, "stale"))) {
+		xmlAddChild(th, xmlNewText(BAD_CAST " "));
+		html_text(th, "span", "badge b-MANUAL", "stale");
+	}
+	const json_t *hs = json_object_get(h, "summary");
+	char *s = report_score_text(hs);
+	html_text(html_el(tr, "td", NULL), "span", badge(hs), s);
+	free(s);
+	/* The host's sections in column order; a section it lacks is a dash. */
+	json_t **cells = xcalloc(ncol ? ncol : 1, sizeof(*cells));
+	const json_t *sec;
+	json_array_foreach(json_object_get(h, "sections"), k, sec) {
+		char *key = section_key(str(sec, "benchmark"), str(sec, "section"));
+		const json_t *ix = json_object_get(colidx, key);
+		if (json_is_integer(ix))
+			cells[json_integer_value(ix)] = (json_t *)sec;
+		free(key);
+	}
+	for (k = 0; k < ncol; k++) {
+		xmlNodePtr td = html_el(tr, "td", NULL);
+		if (!cells[k]) {
+			html_text(td, "span", "muted", "\xe2\x80\x94");
+			continue;
+		}
+		char *anchor = xasprintf("%s-%s", str(h, "anchor"), str(json_array_get(cols, k), "anchor"));
+		s = report_score_text(cells[k]);
+		xmlNodePtr a = link(td, anchor, badge(cells[k]), s);
+		char *t = xasprintf("%lld failing, %lld error", (long long)ival(cells[k], "FAIL"),
+				    (long long)ival(cells[k], "ERROR"));
+		html_set(a, "title", t);
+		free(t);
+		free(s);
+		free(anchor);
+	}
+	free(cells);
+	return tr;
+}
+
+static void worst(xmlNodePtr main, const json_t *fleet, const struct write_opts *o)
+{
+	size_t nw = fleet_nworst(fleet, o);
 	html_text(main, "h2", NULL, "Worst checks across the fleet");
-	if (!json_array_size(w)) {
+	if (!nw) {
 		html_text(main, "p", "muted", "No check fails on any host.");
 		return;
 	}
 	static const char *const heads[] = { "Check", "Benchmark", "Title", "Failing", "Error", "Hosts" };
 	xmlNodePtr tbody = html_table(main, "checks", heads, 6), tr;
 	size_t i, k;
-	const json_t *c, *h;
-	json_array_foreach(w, i, c) {
+	const json_t *h;
+	for (i = 0; i < nw; i++) {
+		json_t *c = fleet_worst_at(fleet, o, i);
 		tr = html_el(tbody, "tr", NULL);
 		html_text(tr, "td", "id", str(c, "id"));
 		html_text(tr, "td", NULL, str(c, "benchmark"));
@@ -196,6 +204,7 @@ static void worst(xmlNodePtr main, const json_t *fleet)
 				xmlAddChild(td, xmlNewText(BAD_CAST ", "));
 			link(td, str(h, "anchor"), NULL, str(h, "hostname"));
 		}
+		json_decref(c);
 	}
 }
 
@@ -356,51 +365,58 @@ int fleet_write_html(const json_t *fleet, const struct write_opts *o, struct buf
 
 	header(body, fleet);
 	xmlNodePtr main = html_el(body, "main", NULL);
-	matrix(main, fleet, colidx);
-	worst(main, fleet);
+	matrix(hd, main, fleet);
+	worst(main, fleet, o);
 	lists(main, fleet);
 	html_text(main, "h2", NULL, "Hosts");
 	/*
-	 * The host sections are the bulk of a large fleet's page: each is built,
-	 * serialized and freed in turn where the placeholder comment stands, so
-	 * the tree never holds more than one.  All host data comes before the
-	 * placeholder, so its last occurrence is ours.
+	 * The matrix rows and the host sections are the bulk of a large
+	 * fleet's page: each is built, serialized and freed in turn where its
+	 * placeholder comment stands, so the tree never holds more than one.
+	 * Host data is escaped (a comment's "<" never appears in text or
+	 * attributes), nothing from a host comes before the matrix's mark,
+	 * and all of it before the hosts' mark: the first of the one and the
+	 * last of the other are ours.
 	 */
 	xmlAddChild(main, xmlNewDocComment(hd, BAD_CAST HOSTS_MARK));
 	xmlChar *mem = NULL;
 	int size = 0;
 	htmlDocDumpMemoryFormat(hd, &mem, &size, 0);
 	int r = 0;
-	const char *mark = NULL;
-	for (const char *p = mem ? (const char *)mem : ""; (p = strstr(p, "<!--" HOSTS_MARK "-->")); p++)
-		mark = p;
-	if (!mem || size <= 0 || !mark) {
+	const char *hmark = NULL, *mmark = mem ? strstr((const char *)mem, "<!--" MATRIX_MARK "-->") : NULL;
+	for (const char *p = mmark; p && (p = strstr(p, "<!--" HOSTS_MARK "-->")); p++)
+		hmark = p;
+	if (!mem || size <= 0 || !mmark || !hmark) {
 		*err = xstrdup("cannot serialize the fleet html report");
 		r = -1;
 		goto out;
 	}
-	if (buf_add(out, mem, (size_t)(mark - (const char *)mem)) < 0)
-		goto full;
-	/* Title and section of each failing check (from worst_checks). */
-	json_t *checkidx = json_object();
-	json_array_foreach(json_object_get(fleet, "worst_checks"), i, c) {
-		char *key = section_key(str(c, "benchmark"), str(c, "id"));
-		json_object_set(checkidx, key, (json_t *)c);
-		free(key);
-	}
+	size_t nhosts = fleet_nhosts(fleet, o);
+	/* Title and section of each failing check. */
+	json_t *checkidx = fleet_check_titles(fleet, o);
 	xmlBufferPtr xb = xmlBufferCreate();
-	json_array_foreach(json_object_get(fleet, "hosts"), i, c) {
-		xmlNodePtr sec = host_detail(hd, c, cols, colidx, checkidx);
-		xmlBufferEmpty(xb);
-		htmlNodeDump(xb, hd, sec);
-		xmlFreeNode(sec);
-		if (r == 0 && buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) < 0)
+	const char *from = (const char *)mem;
+	for (int part = 0; part < 2 && r == 0; part++) {
+		const char *mark = part ? hmark : mmark;
+		if (buf_add(out, from, (size_t)(mark - from)) < 0) {
 			r = -1;
+			break;
+		}
+		for (i = 0; i < nhosts && r == 0; i++) {
+			json_t *h = fleet_host_at(fleet, o, i);
+			xmlNodePtr node = part ? host_detail(hd, h, cols, colidx, checkidx) : matrix_row(hd, h, cols, colidx);
+			xmlBufferEmpty(xb);
+			htmlNodeDump(xb, hd, node);
+			xmlFreeNode(node);
+			json_decref(h);
+			if (buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) < 0)
+				r = -1;
+		}
+		from = mark + strlen(part ? "<!--" HOSTS_MARK "-->" : "<!--" MATRIX_MARK "-->");
 	}
 	xmlBufferFree(xb);
 	json_decref(checkidx);
-	const char *rest = mark + strlen("<!--" HOSTS_MARK "-->");
-	if (r < 0 || buf_add(out, rest, (size_t)size - (size_t)(rest - (const char *)mem)) < 0 ||
+	if (r < 0 || buf_add(out, from, (size_t)size - (size_t)(from - (const char *)mem)) < 0 ||
 	    buf_addstr(out, "\n") < 0)
 		goto full;
 	goto out;

@@ -34,12 +34,32 @@ struct merge_opts {
 };
 
 /*
- * Merge the reports in paths (files, directories or "-").  Returns a new
- * fleet document, or NULL with *err (the caller frees) when the expected
- * hosts file cannot be read.  A fleet with no host merged is still
- * returned: the caller decides (summary.hosts == 0).
+ * Merge the reports in paths (files, directories or "-"; host reports and
+ * fleet reports alike).  Returns a new fleet document, or NULL with *err
+ * (the caller frees) when the expected hosts file cannot be read.  A fleet
+ * with no host merged is still returned: the caller decides
+ * (summary.hosts == 0).
+ *
+ * The document's "hosts" and "worst_checks" are empty placeholders: they
+ * stay in *apart, compact (struct fleet, a few KB a host), and the writers
+ * render them one at a time when write_opts.fleet is *apart.  The caller
+ * frees *apart with fleet_free() after the writers ran.
  */
-json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts *o, char **err);
+json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts *o, struct fleet **apart,
+		      char **err);
+void fleet_free(struct fleet *f);
+
+/*
+ * The document's hosts and worst checks, from o->fleet when it is set,
+ * else from the document's own arrays: how many, and the i-th (new
+ * reference).
+ */
+size_t fleet_nhosts(const json_t *doc, const struct write_opts *o);
+json_t *fleet_host_at(const json_t *doc, const struct write_opts *o, size_t i);
+size_t fleet_nworst(const json_t *doc, const struct write_opts *o);
+json_t *fleet_worst_at(const json_t *doc, const struct write_opts *o, size_t i);
+/* Every failing check's {title, section} by "benchmark\nid" (new reference). */
+json_t *fleet_check_titles(const json_t *doc, const struct write_opts *o);
 
 /* Writers of the fleet document: json, text and html. */
 extern const struct writer fleet_writers[];

@@ -18,16 +18,30 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-static int dump_to_buf(const char *p, size_t n, void *arg)
+struct lazy_arg {
+	const json_t *doc;
+	const struct write_opts *o;
+	json_t *(*at)(const json_t *doc, const struct write_opts *o, size_t i);
+};
+
+static int dump_at(struct buf *out, size_t i, size_t flags, int pretty, const void *arg)
 {
-	return buf_add(arg, p, n);
+	const struct lazy_arg *a = arg;
+	json_t *v = a->at(a->doc, a->o, i);
+	int r = report_dump_element(v, out, flags, pretty);
+	json_decref(v);
+	return r;
 }
 
+/* The document with its hosts and worst checks written one at a time. */
 int fleet_write_json(const json_t *fleet, const struct write_opts *o, struct buf *out, char **err)
 {
-	if (json_dump_callback(fleet, dump_to_buf, out,
-			       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) < 0 ||
-	    buf_addstr(out, "\n") < 0) {
+	struct lazy_arg hosts = { fleet, o, fleet_host_at }, worst = { fleet, o, fleet_worst_at };
+	const struct report_lazy lazy[] = {
+		{ "hosts", fleet_nhosts(fleet, o), dump_at, &hosts },
+		{ "worst_checks", fleet_nworst(fleet, o), dump_at, &worst },
+	};
+	if (report_dump_lazy(fleet, lazy, 2, out, 1) < 0 || buf_addstr(out, "\n") < 0) {
 		*err = xstrdup("the fleet report is larger than the output limit");
 		return -1;
 	}
@@ -56,9 +70,10 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 	if (r == 0)
 		r = buf_addf(out, "; mean score %s (lowest %s)\n\n%-32s %7s %5s %5s %8s\n", mean, lo,
 			     "HOST", "SCORE", "FAIL", "ERROR", "AGE(h)");
-	size_t i;
-	const json_t *h;
-	json_array_foreach(json_object_get(fleet, "hosts"), i, h) {
+	size_t i, count = fleet_nhosts(fleet, o);
+	json_t *h;
+	for (i = 0; i < count; i++) {
+		h = fleet_host_at(fleet, o, i);
 		const json_t *hs = json_object_get(h, "summary"), *age = json_object_get(h, "age_hours");
 		char sc[32], ag[32];
 		score_str(json_object_get(hs, "score"), sc, sizeof(sc));
@@ -72,13 +87,13 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 				     (long long)fleet_ival(hs, "ERROR"), ag, json_is_true(json_object_get(h, "stale")) ? "  STALE" : "",
 				     json_is_true(json_object_get(h, "future")) ? " (FROM THE FUTURE)" : "");
 		free(name);
+		json_decref(h);
 	}
-	const json_t *w = json_object_get(fleet, "worst_checks");
-	if (r == 0 && json_array_size(w))
+	count = fleet_nworst(fleet, o);
+	if (r == 0 && count)
 		r = buf_addstr(out, "\nWorst checks (hosts failing):\n");
-	json_array_foreach(w, i, h) {
-		if (i >= 20)
-			break;
+	for (i = 0; i < count && i < 20; i++) {
+		h = fleet_worst_at(fleet, o, i);
 		char *t = jstr_terminal(fleet_str(h, "title"));
 		char *id = jstr_terminal(fleet_str(h, "id"));
 		if (r == 0)
@@ -86,6 +101,7 @@ int fleet_write_text(const json_t *fleet, const struct write_opts *o, struct buf
 				     id, t);
 		free(t);
 		free(id);
+		json_decref(h);
 	}
 	static const char *const lists[] = { "missing", "unexpected" };
 	for (size_t l = 0; l < 2; l++) {

@@ -315,12 +315,8 @@ static int dump_check(struct buf *out, const json_t *c, const struct check_resul
 	return rc | buf_addstr(out, pretty ? "\n    }" : "}");
 }
 
-/*
- * The document as jansson would dump it whole, with each check's findings
- * written from its results (a document built with findings_apart): the
- * same bytes, for the memory of none of them.
- */
-static int dump_streamed(const json_t *doc, const struct write_opts *o, struct buf *out, int pretty)
+int report_dump_lazy(const json_t *doc, const struct report_lazy *lazy, size_t nlazy, struct buf *out,
+		     int pretty)
 {
 	size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
 	const char *sep = pretty ? ",\n  " : ",";
@@ -332,7 +328,11 @@ static int dump_streamed(const json_t *doc, const struct write_opts *o, struct b
 		if (!first)
 			r |= buf_addstr(out, sep);
 		first = 0;
-		if (strcmp(key, "checks") || !json_array_size(v)) {
+		const struct report_lazy *l = NULL;
+		for (size_t i = 0; i < nlazy && !l; i++)
+			if (!strcmp(key, lazy[i].key) && lazy[i].n)
+				l = &lazy[i];
+		if (!l) {
 			r |= dump_member(out, key, v, flags, pretty, pretty ? "  " : "");
 			continue;
 		}
@@ -340,15 +340,10 @@ static int dump_streamed(const json_t *doc, const struct write_opts *o, struct b
 		r |= dump_value(k, out, flags, "");
 		json_decref(k);
 		r |= buf_addstr(out, pretty ? ": [\n    " : ":[");
-		size_t i;
-		json_t *c;
-		json_array_foreach(v, i, c) {
+		for (size_t i = 0; i < l->n; i++) {
 			if (i)
 				r |= buf_addstr(out, pretty ? ",\n    " : ",");
-			if (json_object_get(c, "findings"))
-				r |= dump_value(c, out, flags, pretty ? "    " : "");
-			else
-				r |= dump_check(out, c, &o->results[i], flags, pretty);
+			r |= l->dump(out, i, flags, pretty, l->arg);
 			if (r)
 				return -1;
 		}
@@ -356,6 +351,37 @@ static int dump_streamed(const json_t *doc, const struct write_opts *o, struct b
 	}
 	r |= buf_addstr(out, pretty && !first ? "\n}" : "}");
 	return r ? -1 : 0;
+}
+
+int report_dump_element(const json_t *v, struct buf *out, size_t flags, int pretty)
+{
+	return dump_value(v, out, flags, pretty ? "    " : "");
+}
+
+struct checks_arg {
+	const json_t *checks;
+	const struct write_opts *o;
+};
+
+static int dump_check_at(struct buf *out, size_t i, size_t flags, int pretty, const void *arg)
+{
+	const struct checks_arg *a = arg;
+	const json_t *c = json_array_get(a->checks, i);
+	if (json_object_get(c, "findings"))
+		return report_dump_element(c, out, flags, pretty);
+	return dump_check(out, c, &a->o->results[i], flags, pretty);
+}
+
+/*
+ * The document as jansson would dump it whole, with each check's findings
+ * written from its results (a document built with findings_apart): the
+ * same bytes, for the memory of none of them.
+ */
+static int dump_streamed(const json_t *doc, const struct write_opts *o, struct buf *out, int pretty)
+{
+	struct checks_arg a = { json_object_get(doc, "checks"), o };
+	const struct report_lazy lazy = { "checks", json_array_size(a.checks), dump_check_at, &a };
+	return report_dump_lazy(doc, &lazy, 1, out, pretty);
 }
 
 static int dump_doc(const json_t *doc, const struct write_opts *o, struct buf *out, int pretty)

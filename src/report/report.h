@@ -17,6 +17,8 @@
 #include "engine/result.h"
 #include "score/score.h"
 
+struct fleet;	/* fleet/merge.h: opaque here */
+
 struct report_input {
 	json_t *facts;			/* borrowed: meta is read from it */
 	struct benchmark *const *benches;
@@ -54,6 +56,8 @@ struct write_opts {
 	 * its checks; NULL for a document that holds its findings.
 	 */
 	const struct check_result *results;
+	/* A fleet document's hosts and worst checks, kept apart (fleet/merge.h); NULL otherwise. */
+	const struct fleet *fleet;
 };
 
 /*
@@ -70,6 +74,24 @@ json_t *report_findings(const json_t *c, size_t i, const struct write_opts *o);
 void report_findings_order(const json_t *c, const json_t *fs, size_t *order);
 /* Check c with its findings (new reference): c itself when it holds them, else a copy with them. */
 json_t *report_check(const json_t *c, size_t i, const struct write_opts *o);
+
+/*
+ * A document dumped as jansson's JSON_INDENT(2) (pretty) or compact dump
+ * would write it, byte for byte, except that the arrays named in lazy are
+ * written element by element by their dump function (n elements; an
+ * element at the nesting of a top-level array's member): a large array
+ * never exists in memory.  0, or -1 when out is full.
+ */
+struct report_lazy {
+	const char *key;
+	size_t n;
+	int (*dump)(struct buf *out, size_t i, size_t flags, int pretty, const void *arg);
+	const void *arg;
+};
+int report_dump_lazy(const json_t *doc, const struct report_lazy *lazy, size_t nlazy, struct buf *out,
+		     int pretty);
+/* Element v of a lazy array, with flags as given to the dump function. */
+int report_dump_element(const json_t *v, struct buf *out, size_t flags, int pretty);
 
 /* A writer appends doc rendered to out; 0, or -1 with *err (the caller frees). */
 typedef int writer_fn(const json_t *doc, const struct write_opts *o, struct buf *out, char **err);

@@ -25,7 +25,7 @@ v() { node "$top/tests/fleet/k8s/validate.js" "$mods" "$@"; }
 work=$(mktemp -d /tmp/bx-manifests.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 dir=$top/deploy/kubernetes
-manifests="$dir/namespace.yaml $dir/daemonset.yaml $dir/cronjob.yaml $dir/fleet-job.yaml"
+manifests="$dir/namespace.yaml $dir/daemonset.yaml $dir/cronjob.yaml $dir/fleet-job.yaml $dir/fleet-shards.yaml"
 
 # shellcheck disable=SC2086
 if out=$(v $manifests 2>&1); then ok "deploy/kubernetes is valid: $out"; else notok "deploy/kubernetes is valid" "$out"; fi

@@ -35,7 +35,7 @@ echo '[1, 2, 3]' > "$R/array.json"
 jq 'del(.host.hostname)' "$R/node-0001.json" > "$R/nohost.json"
 printf '{"a":1,"a":2}\n' > "$R/dupkey.json"
 echo "not a report" > "$R/README.txt"   # not *.json: not even read
-mkdir "$R/subdir" && cp "$R/node-0001.json" "$R/subdir/inner.json"   # not recursive
+mkdir "$R/subdir" && echo "not a report" > "$R/subdir/notes.txt"   # descended into, nothing to read
 printf 'node-0001\n# a comment\n\n  node-0002  \nnode-0003\nnode-0004\nnode-0005\nold-node\nnever-reported\n' > "$T/expected"
 hostile=3 good=5
 want_hosts=$((good + 1 + hostile))
@@ -49,7 +49,7 @@ is "$(jq -r .summary.hosts "$F")" "$want_hosts" "every good report is merged ($w
 is "$(jq -r '[.skipped[].source | split("/") | last] | sort | join(",")' "$F")" \
 	"array.json,corrupt.json,dupkey.json,empty.json,foreign.json,nohost.json" "every bad input is listed as skipped"
 is "$(jq -r '.skipped[] | select(.source | endswith("foreign.json")) | .reason' "$F")" \
-	"not a boxaudit report (schema 'something-else/2', expected 'boxaudit-report/1')" "a foreign report says why"
+	"not a boxaudit report (schema 'something-else/2', expected 'boxaudit-report/1' or 'boxaudit-fleet/1')" "a foreign report says why"
 is "$(jq -r '.skipped[] | select(.source | endswith("corrupt.json")) | .reason | startswith("not valid JSON")' "$F")" \
 	"true" "a truncated report says why"
 is "$(jq -r '.skipped[] | select(.source | endswith("dupkey.json")) | .reason | test("duplicate")' "$F")" "true" \
@@ -167,8 +167,50 @@ like "$(cat "$T/fut.txt")" "Conflicting reports" "the text output says there is 
 "$BOXAUDIT" merge "$T/future/forged.json" --format text > "$T/fut1.txt" 2>/dev/null
 like "$(cat "$T/fut1.txt")" "FROM THE FUTURE" "the text output flags the host"
 
+# A merge of merges (docs/FLEET.md, "Beyond one machine"): ten clusters of
+# 100 hosts, each merged on its own as its Job would, then the ten fleet
+# reports merged once more, equal the 1,000 hosts merged at once: hosts,
+# matrix, worst checks, stale, missing, conflicts and skipped inputs.
+S=$T/shards
+"$PY" "$top/tests/fleet/gen-reports.py" "$T/base.json" "$S/all" 1000 --seed 11
+k=0
+while [ $k -lt 10 ]; do
+	mkdir -p "$S/clusters/c$k"
+	ls "$S/all" | sort | head -n 100 | while read -r f; do mv "$S/all/$f" "$S/clusters/c$k/"; done
+	k=$((k + 1))
+done
+jq --arg t "$(ts 200)" '.collected_at = $t' "$S/clusters/c3/node-0301.json" > "$S/x" && mv "$S/x" "$S/clusters/c3/node-0301.json"
+jq --arg t "$(ts 150)" '.collected_at = $t' "$S/clusters/c0/node-0005.json" > "$S/clusters/c7/node-0005-moved.json"
+head -c 500 "$S/clusters/c5/node-0501.json" > "$S/clusters/c5/broken.json"
+{ seq -f 'node-%04g' 1 1000; echo node-lost; } > "$S/expected"
+mkdir -p "$S/fleets"
+k=0
+while [ $k -lt 10 ]; do
+	"$BOXAUDIT" merge -q "$S/clusters/c$k" -o "json:$S/fleets/c$k.json" || notok "cluster c$k merges"
+	k=$((k + 1))
+done
+"$BOXAUDIT" merge -q "$S/clusters" --stale-after 100 --expect-hosts "$S/expected" -o "$S/once.json" -o "$S/once.txt"
+"$BOXAUDIT" merge -q "$S/fleets" --stale-after 100 --expect-hosts "$S/expected" -o "$S/twice.json" -o "$S/twice.txt" -o "$S/twice.html"
+is "$(jq -r .summary.hosts "$S/once.json"):$(jq -r .summary.hosts "$S/twice.json")" "1000:1000" \
+	"the clusters' subdirectories are descended into; the ten fleet reports hold the 1,000 hosts"
+# Ages are computed at each merge's own second: compared apart, to the tenth of an hour.
+is "$(jq -S 'del(.generated_at) | .hosts[] |= del(.age_hours) | .stale[] |= del(.age_hours)' "$S/once.json" | cksum)" \
+   "$(jq -S 'del(.generated_at) | .hosts[] |= del(.age_hours) | .stale[] |= del(.age_hours)' "$S/twice.json" | cksum)" \
+	"ten shards of 100 merged again equal the 1,000 hosts merged at once"
+is "$(jq -c '[.summary.documents, .summary.skipped, .summary.duplicates, .summary.stale, .summary.missing, (.worst_checks | length)]' "$S/twice.json")" \
+   "$(jq -c '[.summary.documents, .summary.skipped, .summary.duplicates, .summary.stale, .summary.missing, (.worst_checks | length)]' "$S/once.json")" \
+	"documents, skipped, conflicts, stale, missing and worst checks agree"
+is "$(jq -c '[.summary.documents, .summary.skipped, .summary.duplicates, .summary.stale, .summary.missing]' "$S/twice.json")" "[1002,1,1,1,1]" \
+	"the shards' broken file, the conflict across two clusters, the stale hosts and the lost one all reach the top"
+is "$(jq -r '.duplicates[0] | [.hostname, (.kept | split("/") | last), (.dropped | split("/") | last)] | join(" ")' "$S/twice.json")" \
+	"node-0005 node-0005.json node-0005-moved.json" "a host reported in two clusters: the newer report is kept"
+is "$(head -1 "$S/twice.txt")" "$(head -1 "$S/once.txt")" "the text outputs' summaries agree"
+is "$(grep -c 'href="#host-1000"' "$S/twice.html")" "1" "the top page links every host"
+"$BOXAUDIT" merge -q "$S/fleets/c1.json" "$S/clusters/c2" -o "json:$S/mixed.json"
+is "$(jq -r .summary.hosts "$S/mixed.json")" "200" "fleet reports and host reports merge together"
+
 if "$PY" -c 'import jsonschema' 2>/dev/null; then
-	for f in "$F" "$T/plain.json" "$T/l.json" "$T/none.json" "$T/fut.json"; do
+	for f in "$F" "$T/plain.json" "$T/l.json" "$T/none.json" "$T/fut.json" "$S/fleets/c0.json" "$S/twice.json"; do
 		out=$("$PY" - "$top/reports/boxaudit-fleet.schema.json" "$f" 2>&1 <<'PYEOF'
 import json, sys, jsonschema
 s = json.load(open(sys.argv[1]))
