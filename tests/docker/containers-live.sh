@@ -122,6 +122,25 @@ echo "# audit of $(jq '.docker.api.containers | length' "$facts") containers in 
 is "$rc" 1 "boxaudit exits 1"
 is "$(jq -r '[.docker.api.containers[] | select(has("error"))] | length' "$facts")" 0 "every container inspected"
 
+# --- Streamed and pruned, the audit is the same. ------------------------------
+# Without --dump-facts each container is judged as its inspect body arrives
+# and only what the checks read is kept (docs/FACTS.md, "Scale"): the
+# verdicts must be those the whole bodies give, finding for finding.  (Not
+# the evidence byte for byte: dockerd lists a container's Mounts in a
+# different order from one inspect to the next, a Go map.  That the
+# streamed writers write the same bytes is tests/unit/test_report.c's.)
+verdicts() { jq -c '[.checks[] | [.benchmark, .id, .status, ([.findings[] | [.target, .field, .status]] | sort)]]' "$1"; }
+bx --check '4.*,5.*' --format json > "$DK_DIR/streamed.json" 2>/dev/null
+is "$(verdicts "$DK_DIR/streamed.json" | cksum)" "$(verdicts "$out" | cksum)" \
+	"streamed and pruned: the verdicts of whole inspect bodies, finding for finding"
+is "$(jq '[.checks[].findings[]] | length' "$DK_DIR/streamed.json")" "$(jq '[.checks[].findings[]] | length' "$out")" \
+	"streamed and pruned: as many findings"
+"$BOXAUDIT" --docker-host "$DK_HOST" --benchmark cis-docker-1.8.0,k8s-pss-restricted --format json > "$DK_DIR/both.json" 2>/dev/null
+"$BOXAUDIT" --docker-host "$DK_HOST" --benchmark cis-docker-1.8.0,k8s-pss-restricted --format json \
+	--dump-facts "$DK_DIR/both.facts.json" > "$DK_DIR/both-whole.json" 2>/dev/null
+is "$(verdicts "$DK_DIR/both.json" | cksum)" "$(verdicts "$DK_DIR/both-whole.json" | cksum)" \
+	"CIS Docker with the Pod Security Standards: pruned facts give the same verdicts, finding for finding"
+
 # --- For every container, exactly these checks FAIL (the rest PASS). -------
 # 5.2/5.3 SKIP: this daemon has neither AppArmor nor SELinux.
 while read -r name fails; do

@@ -28,7 +28,7 @@ static void make_results(struct check_result *r)
 	}
 	for (size_t k = 0; k < 4; k++) {
 		struct finding *f = result_add_finding(&r[0]);
-		f->target = fuzz_dup(targets[k], strlen(targets[k]));
+		f->target = json_string(targets[k]);
 		f->status = k == 3 ? ST_PASS : ST_FAIL;
 	}
 }
