@@ -13,7 +13,6 @@
 #include "fleet/merge.h"
 #include "fleet/internal.h"
 #include "report/xml.h"
-#include "base/jarena.h"
 #include "base/jstr.h"
 #include "base/limits.h"
 #include "base/xalloc.h"
@@ -464,7 +463,7 @@ json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts
 		return NULL;
 	struct merger m = {
 		.o = o, .f = fleet_new(o->now ? o->now : time(NULL)), .byname = json_object(),
-		.skipped = json_array(), .duplicates = json_array(), .arena = jarena_new(),
+		.skipped = json_array(), .duplicates = json_array(),
 	};
 	/* Before any parser thread starts (jansson's advice). */
 	json_object_seed(0);
@@ -474,7 +473,6 @@ json_t *merge_reports(char *const *paths, size_t npaths, const struct merge_opts
 	json_decref(m.byname);
 	json_decref(m.skipped);
 	json_decref(m.duplicates);
-	jarena_free(m.arena);
 	*apart = m.f;
 	return fleet;
 }

@@ -76,7 +76,6 @@ struct fleet {
 
 struct merger {
 	const struct merge_opts *o;
-	struct jarena *arena;	/* where each input document is parsed */
 	struct fleet *f;
 	json_t *byname;		/* object: hostname -> index into f->hosts */
 	json_t *skipped;	/* [{source, reason}] */

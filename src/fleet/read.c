@@ -266,15 +266,6 @@ static void merge_doc(struct merger *m, const json_t *doc, const json_error_t *e
 		skip(m, source, why);
 }
 
-/* Parsed into the arena, summarized into plain memory, dropped with the arena (base/jarena.h). */
-static void merge_text(struct merger *m, const char *data, size_t len, const char *source)
-{
-	json_error_t e;
-	json_t *doc = jarena_loadb(m->arena, data, len, JSON_REJECT_DUPLICATES, &e);
-	merge_doc(m, doc, &e, source);
-	jarena_reset(m->arena);
-}
-
 static int is_lines_name(const char *path)
 {
 	const char *dot = strrchr(path, '.');
@@ -288,25 +279,200 @@ static int is_report_name(const char *name)
 	return name[0] != '.' && (is_lines_name(name) || (dot && !strcmp(dot, ".json")));
 }
 
-static void merge_line(struct merger *m, struct buf *line, const char *path, size_t lineno)
+/*
+ * The inputs flow through one ordered pipeline.  Parsing is most of a
+ * merge's time (jansson: 1.5 GB for 10,000 reports), so MERGE_PARSERS
+ * threads read and parse the next documents, each into its own arena
+ * (base/jarena.h), while this thread reads JSON-lines files, walks
+ * directories and merges what is parsed, strictly in input order: the
+ * result is the sequential one.  At most PIPE_SLOTS documents are in
+ * flight.  Skips found while reading (an unreadable directory, a line too
+ * long) are jobs too, so that they are listed in order.
+ */
+#define PIPE_SLOTS (MERGE_PARSERS + 1)
+
+enum job_kind { JOB_FILE, JOB_TEXT, JOB_SKIP };
+enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_PARSING, SLOT_READY };
+
+struct slot {
+	enum slot_state state;
+	enum job_kind kind;
+	char *source;		/* the file, or "FILE:LINE" */
+	char *text;		/* JOB_TEXT: the document; JOB_SKIP: the reason */
+	size_t len;
+	int counts;		/* JOB_SKIP: the input was a document */
+	struct jarena *arena;
+	json_t *doc;		/* in arena; NULL: not read, or not JSON */
+	json_error_t e;
+	int bad;		/* JOB_FILE: buf_read_file's status */
+	int err_no;
+};
+
+struct pipe {
+	struct merger *m;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot slot[PIPE_SLOTS];
+	size_t produced, claimed, consumed;
+	int stop;
+	pthread_t tid[MERGE_PARSERS];
+	size_t nt;		/* 0: everything happens in this thread, in turn */
+};
+
+static void slot_parse(struct slot *s)
 {
-	const char *p = line->data;
-	while (*p == ' ' || *p == '\t' || *p == '\r')
-		p++;
-	if (!*p)
-		return;
-	if (*p != '{') {
-		/* Log noise around the reports (a warning on stderr): not a report. */
-		m->ignored_lines++;
+	if (s->kind == JOB_FILE) {
+		struct buf b;
+		buf_init(&b, MERGE_MAX_REPORT);
+		s->bad = buf_read_file(&b, s->source);
+		s->err_no = errno;
+		s->doc = s->bad ? NULL : jarena_loadb(s->arena, b.data, b.len, JSON_REJECT_DUPLICATES, &s->e);
+		buf_release(&b);
+	} else if (s->kind == JOB_TEXT) {
+		s->doc = jarena_loadb(s->arena, s->text, s->len, JSON_REJECT_DUPLICATES, &s->e);
+	}
+}
+
+/* Merge what s holds, then free it for the next job. */
+static void slot_take(struct merger *m, struct slot *s)
+{
+	if (s->kind == JOB_SKIP) {
+		m->documents += s->counts;
+		skip(m, s->source, s->text);
+		s->text = NULL;
+	} else if (s->kind == JOB_FILE && s->bad == -2) {
+		m->documents++;
+		skip(m, s->source, xasprintf("larger than %u bytes", MERGE_MAX_REPORT));
+	} else if (s->kind == JOB_FILE && s->bad) {
+		skip(m, s->source, xasprintf("cannot read: %s", strerror(s->err_no)));
+	} else {
+		merge_doc(m, s->doc, &s->e, s->source);
+	}
+	jarena_reset(s->arena);
+	free(s->source);
+	free(s->text);
+	s->source = s->text = NULL;
+	s->doc = NULL;
+}
+
+static void *parser(void *arg)
+{
+	struct pipe *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->stop && p->claimed == p->produced)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->claimed == p->produced)
+			break;
+		struct slot *s = &p->slot[p->claimed++ % PIPE_SLOTS];
+		s->state = SLOT_PARSING;
+		pthread_mutex_unlock(&p->mu);
+		slot_parse(s);
+		pthread_mutex_lock(&p->mu);
+		s->state = SLOT_READY;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Merge the oldest job in flight, once it is parsed. */
+static void pipe_take(struct pipe *p)
+{
+	struct slot *s = &p->slot[p->consumed % PIPE_SLOTS];
+	pthread_mutex_lock(&p->mu);
+	while (s->state != SLOT_READY)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	slot_take(p->m, s);
+	pthread_mutex_lock(&p->mu);
+	s->state = SLOT_FREE;
+	p->consumed++;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Queue a job (source and text are taken over); merged in turn. */
+static void pipe_put(struct pipe *p, enum job_kind kind, char *source, char *text, size_t len, int counts)
+{
+	if (p->nt && p->produced - p->consumed >= PIPE_SLOTS)
+		pipe_take(p);
+	struct slot *s = &p->slot[p->produced % PIPE_SLOTS];
+	s->kind = kind;
+	s->source = source;
+	s->text = text;
+	s->len = len;
+	s->counts = counts;
+	if (!p->nt) {
+		slot_parse(s);
+		slot_take(p->m, s);
 		return;
 	}
-	char *src = xasprintf("%s:%zu", path, lineno);
-	merge_text(m, line->data, line->len, src);
-	free(src);
+	pthread_mutex_lock(&p->mu);
+	s->state = SLOT_QUEUED;
+	p->produced++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pipe_skip(struct pipe *p, const char *source, char *reason, int counts)
+{
+	pipe_put(p, JOB_SKIP, xstrdup(source), reason, 0, counts);
+}
+
+static void pipe_start(struct pipe *p, struct merger *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->m = m;
+	for (size_t i = 0; i < PIPE_SLOTS; i++)
+		p->slot[i].arena = jarena_new();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	while (p->nt < MERGE_PARSERS && pthread_create(&p->tid[p->nt], NULL, parser, p) == 0)
+		p->nt++;
+	if (!p->nt) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+}
+
+static void pipe_finish(struct pipe *p)
+{
+	if (p->nt) {
+		while (p->consumed < p->produced)
+			pipe_take(p);
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < p->nt; i++)
+			pthread_join(p->tid[i], NULL);
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+	for (size_t i = 0; i < PIPE_SLOTS; i++)
+		jarena_free(p->slot[i].arena);
+}
+
+static void put_line(struct pipe *p, struct buf *line, const char *path, size_t lineno)
+{
+	const char *s = line->data;
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	if (!*s)
+		return;
+	if (*s != '{') {
+		/* Log noise around the reports (a warning on stderr): not a report. */
+		p->m->ignored_lines++;
+		return;
+	}
+	/* The line goes to a parser; the buffer is read into again. */
+	pipe_put(p, JOB_TEXT, xasprintf("%s:%zu", path, lineno), xstrndup(line->data, line->len), line->len, 0);
 }
 
 /* One report per line; a line is held in memory only until it is merged. */
-static void merge_lines(struct merger *m, FILE *f, const char *path)
+static void put_lines(struct pipe *p, FILE *f, const char *path)
 {
 	struct buf line;
 	buf_init(&line, MERGE_MAX_REPORT);
@@ -314,11 +480,11 @@ static void merge_lines(struct merger *m, FILE *f, const char *path)
 	size_t got, lineno = 1;
 	int toolong = 0;
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		const char *p = chunk, *end = chunk + got;
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t n = (size_t)((nl ? nl : end) - p);
-			if (!toolong && buf_add(&line, p, n) < 0) {
+		const char *s = chunk, *end = chunk + got;
+		while (s < end) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			size_t n = (size_t)((nl ? nl : end) - s);
+			if (!toolong && buf_add(&line, s, n) < 0) {
 				toolong = 1;
 				buf_reset(&line);
 			}
@@ -326,160 +492,41 @@ static void merge_lines(struct merger *m, FILE *f, const char *path)
 				break;
 			if (toolong) {
 				char *src = xasprintf("%s:%zu", path, lineno);
-				m->documents++;
-				skip(m, src, xasprintf("line longer than %u bytes", MERGE_MAX_REPORT));
+				pipe_skip(p, src, xasprintf("line longer than %u bytes", MERGE_MAX_REPORT), 1);
 				free(src);
 			} else {
-				merge_line(m, &line, path, lineno);
+				put_line(p, &line, path, lineno);
 			}
 			buf_reset(&line);
 			toolong = 0;
 			lineno++;
-			p = nl + 1;
+			s = nl + 1;
 		}
 	}
 	if (ferror(f))
-		skip(m, path, xasprintf("read error: %s", strerror(errno)));
+		pipe_skip(p, path, xasprintf("read error: %s", strerror(errno)), 0);
 	else if (toolong)
-		skip(m, path, xasprintf("line %zu longer than %u bytes", lineno, MERGE_MAX_REPORT));
+		pipe_skip(p, path, xasprintf("line %zu longer than %u bytes", lineno, MERGE_MAX_REPORT), 0);
 	else
-		merge_line(m, &line, path, lineno);
+		put_line(p, &line, path, lineno);
 	buf_release(&line);
 }
 
-/* One report file read and parsed, as a parser thread hands it over. */
-struct parsed {
-	struct jarena *arena;
-	json_t *doc;		/* in arena; NULL: not read, or not JSON */
-	json_error_t e;
-	int bad;		/* buf_read_file's status */
-	int err_no;
-	int ready;
-};
-
-static void parse_file(struct parsed *p, const char *path)
+static void put_file(struct pipe *p, const char *path)
 {
-	struct buf b;
-	buf_init(&b, MERGE_MAX_REPORT);
-	p->bad = buf_read_file(&b, path);
-	p->err_no = errno;
-	p->doc = p->bad ? NULL : jarena_loadb(p->arena, b.data, b.len, JSON_REJECT_DUPLICATES, &p->e);
-	buf_release(&b);
-}
-
-static void take_parsed(struct merger *m, struct parsed *p, const char *path)
-{
-	if (p->bad == -2) {
-		m->documents++;
-		skip(m, path, xasprintf("larger than %u bytes", MERGE_MAX_REPORT));
-	} else if (p->bad) {
-		skip(m, path, xasprintf("cannot read: %s", strerror(p->err_no)));
-	} else {
-		merge_doc(m, p->doc, &p->e, path);
-	}
-	jarena_reset(p->arena);
-}
-
-static void merge_file(struct merger *m, const char *path)
-{
-	if (is_lines_name(path)) {
-		/* JSON lines are streamed: a log of many runs need not fit in memory. */
-		FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-		if (!f) {
-			skip(m, path, xasprintf("cannot open: %s", strerror(errno)));
-			return;
-		}
-		merge_lines(m, f, path);
-		if (f != stdin)
-			fclose(f);
+	if (!is_lines_name(path)) {
+		pipe_put(p, JOB_FILE, xstrdup(path), NULL, 0, 0);
 		return;
 	}
-	struct parsed p = { .arena = m->arena };
-	parse_file(&p, path);
-	take_parsed(m, &p, path);
-}
-
-/*
- * Parsing is most of a merge's time (jansson, 1.5 GB for 10,000 reports),
- * so MERGE_PARSERS threads read and parse the next files while this one
- * merges them, strictly in order: the result is the sequential one.  At
- * most MERGE_PARSERS documents are parsed ahead.  JSON-lines files are
- * left to this thread.
- */
-struct pool {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	char *const *paths;
-	size_t n, next, consumed;
-	struct parsed slot[MERGE_PARSERS];
-};
-
-static void *parser(void *arg)
-{
-	struct pool *p = arg;
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (p->next < p->n && p->next - p->consumed >= MERGE_PARSERS)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->next >= p->n)
-			break;
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		struct parsed *s = &p->slot[i % MERGE_PARSERS];
-		if (!is_lines_name(p->paths[i]))
-			parse_file(s, p->paths[i]);
-		pthread_mutex_lock(&p->mu);
-		s->ready = 1;
-		pthread_cond_broadcast(&p->cv);
+	/* JSON lines are streamed: a log of many runs need not fit in memory. */
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		pipe_skip(p, path, xasprintf("cannot open: %s", strerror(errno)), 0);
+		return;
 	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-static void merge_files(struct merger *m, char *const *paths, size_t n)
-{
-	struct pool p = { .paths = paths, .n = n };
-	pthread_t tid[MERGE_PARSERS];
-	size_t nt = 0;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n > 1 && cpus > 1) {
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.cv, NULL);
-		for (size_t i = 0; i < MERGE_PARSERS; i++)
-			p.slot[i].arena = jarena_new();
-		while (nt < MERGE_PARSERS && pthread_create(&tid[nt], NULL, parser, &p) == 0)
-			nt++;
-	}
-	if (!nt) {
-		/* One CPU, one file, or no thread to be had: in turn. */
-		for (size_t i = 0; i < n; i++)
-			merge_file(m, paths[i]);
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			struct parsed *s = &p.slot[i % MERGE_PARSERS];
-			pthread_mutex_lock(&p.mu);
-			while (!s->ready)
-				pthread_cond_wait(&p.cv, &p.mu);
-			pthread_mutex_unlock(&p.mu);
-			if (is_lines_name(paths[i]))
-				merge_file(m, paths[i]);
-			else
-				take_parsed(m, s, paths[i]);
-			pthread_mutex_lock(&p.mu);
-			s->ready = 0;
-			p.consumed = i + 1;
-			pthread_cond_broadcast(&p.cv);
-			pthread_mutex_unlock(&p.mu);
-		}
-		for (size_t i = 0; i < nt; i++)
-			pthread_join(tid[i], NULL);
-	}
-	if (n > 1 && cpus > 1) {
-		for (size_t i = 0; i < MERGE_PARSERS; i++)
-			jarena_free(p.slot[i].arena);
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
-	}
+	put_lines(p, f, path);
+	if (f != stdin)
+		fclose(f);
 }
 
 /*
@@ -487,11 +534,11 @@ static void merge_files(struct merger *m, char *const *paths, size_t n)
  * name order (the per-cluster or per-region directories of a merge of
  * merges).  A symbolic link to a directory is not followed: no loops.
  */
-static void read_dir(struct merger *m, const char *path, int depth)
+static void put_dir(struct pipe *p, const char *path, int depth)
 {
 	DIR *d = opendir(path);
 	if (!d) {
-		skip(m, path, xasprintf("cannot open directory: %s", strerror(errno)));
+		pipe_skip(p, path, xasprintf("cannot open directory: %s", strerror(errno)), 0);
 		return;
 	}
 	char **names = NULL, **dirs = NULL;
@@ -516,15 +563,16 @@ static void read_dir(struct merger *m, const char *path, int depth)
 	qsort(names, n, sizeof(*names), fleet_cmp_str);
 	qsort(dirs, nd, sizeof(*dirs), fleet_cmp_str);
 	if (!n && !nd && depth == 0)
-		skip(m, path, xstrdup("no report files in the directory (*.json, *.jsonl, *.ndjson, *.log)"));
-	merge_files(m, names, n);
-	for (size_t i = 0; i < n; i++)
+		pipe_skip(p, path, xstrdup("no report files in the directory (*.json, *.jsonl, *.ndjson, *.log)"), 0);
+	for (size_t i = 0; i < n; i++) {
+		put_file(p, names[i]);
 		free(names[i]);
+	}
 	for (size_t i = 0; i < nd; i++) {
 		if (depth + 1 >= MERGE_MAX_DEPTH)
-			skip(m, dirs[i], xasprintf("nested deeper than %d directories", MERGE_MAX_DEPTH));
+			pipe_skip(p, dirs[i], xasprintf("nested deeper than %d directories", MERGE_MAX_DEPTH), 0);
 		else
-			read_dir(m, dirs[i], depth + 1);
+			put_dir(p, dirs[i], depth + 1);
 		free(dirs[i]);
 	}
 	free(names);
@@ -533,19 +581,14 @@ static void read_dir(struct merger *m, const char *path, int depth)
 
 void fleet_read_paths(struct merger *m, char *const *paths, size_t n)
 {
-	struct stat st;
-	size_t i = 0;
-	while (i < n) {
-		if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			read_dir(m, paths[i], 0);
-			i++;
-			continue;
-		}
-		/* A run of files (a shell glob of 10,000 reports): parsed ahead together. */
-		size_t k = i;
-		while (k < n && !(strcmp(paths[k], "-") && stat(paths[k], &st) == 0 && S_ISDIR(st.st_mode)))
-			k++;
-		merge_files(m, paths + i, k - i);
-		i = k;
+	struct pipe p;
+	pipe_start(&p, m);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(paths[i], "-") && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			put_dir(&p, paths[i], 0);
+		else
+			put_file(&p, paths[i]);
 	}
+	pipe_finish(&p);
 }
