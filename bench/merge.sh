@@ -1,6 +1,6 @@
 #!/bin/sh
-# Benchmark (not a test): "boxaudit merge" of N host reports, for N = 1, 100,
-# 1000 (or the sizes given as arguments), as separate files in a directory
+# Benchmark (not a test): "boxaudit merge" of N host reports, for N = 1000 and
+# 10000 (or the sizes given as arguments), as separate files in a directory
 # and as one JSON-lines file (the DaemonSet's log).
 #
 #   bench/merge.sh [N...]
@@ -14,7 +14,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 BOXAUDIT=${BOXAUDIT:-$top/boxaudit}
-[ $# -gt 0 ] || set -- 1 100 1000
+[ $# -gt 0 ] || set -- 1000 10000
 repeat=${BENCH_REPEAT:-3}
 command -v /usr/bin/time >/dev/null 2>&1 || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
 work=$(mktemp -d /tmp/bx-bench-merge.XXXXXX)
