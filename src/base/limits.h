@@ -122,6 +122,8 @@
 #define FLEET_FUTURE_SLACK 300
 /* Threads parsing the next reports of a merge (and documents parsed ahead). */
 #define MERGE_PARSERS 2
+/* A merge input larger than this (a fleet report) is parsed alone, not ahead. */
+#define MERGE_AHEAD_MAX (16 << 20)
 /* Subdirectories a merge descends (clusters in regions in ...). */
 #define MERGE_MAX_DEPTH 8
 /* An expected-hosts list is a small text file. */

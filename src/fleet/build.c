@@ -366,7 +366,8 @@ json_t *fleet_build(struct merger *m, json_t *expected)
 		"expect_hosts", o->expect_hosts ? jstr(o->expect_hosts) : json_null()));
 
 	/* Hosts by name; their anchors in the HTML page follow that order. */
-	qsort(f->hosts, f->nhosts, sizeof(*f->hosts), cmp_host);
+	if (f->nhosts)
+		qsort(f->hosts, f->nhosts, sizeof(*f->hosts), cmp_host);
 	json_t *stale = mark_stale(f, o);
 	size_t i, nfail = 0, nerr = 0, nscore = 0, nfuture = 0;
 	double ssum = 0, smin = INFINITY, smax = -INFINITY;

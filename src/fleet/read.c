@@ -414,6 +414,22 @@ static void pipe_put(struct pipe *p, enum job_kind kind, char *source, char *tex
 	pthread_mutex_unlock(&p->mu);
 }
 
+/*
+ * A large input (a fleet report of many hosts) is parsed alone, after
+ * what is in flight: never PIPE_SLOTS of them parsed at once.
+ */
+static void pipe_put_alone(struct pipe *p, char *source)
+{
+	while (p->nt && p->consumed < p->produced)
+		pipe_take(p);
+	struct slot *s = &p->slot[p->produced % PIPE_SLOTS];
+	s->kind = JOB_FILE;
+	s->source = source;
+	s->text = NULL;
+	slot_parse(s);
+	slot_take(p->m, s);
+}
+
 static void pipe_skip(struct pipe *p, const char *source, char *reason, int counts)
 {
 	pipe_put(p, JOB_SKIP, xstrdup(source), reason, 0, counts);
@@ -515,7 +531,11 @@ static void put_lines(struct pipe *p, FILE *f, const char *path)
 static void put_file(struct pipe *p, const char *path)
 {
 	if (!is_lines_name(path)) {
-		pipe_put(p, JOB_FILE, xstrdup(path), NULL, 0, 0);
+		struct stat st;
+		if (stat(path, &st) == 0 && st.st_size > MERGE_AHEAD_MAX)
+			pipe_put_alone(p, xstrdup(path));
+		else
+			pipe_put(p, JOB_FILE, xstrdup(path), NULL, 0, 0);
 		return;
 	}
 	/* JSON lines are streamed: a log of many runs need not fit in memory. */
@@ -560,8 +580,10 @@ static void put_dir(struct pipe *p, const char *path, int depth)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), fleet_cmp_str);
-	qsort(dirs, nd, sizeof(*dirs), fleet_cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), fleet_cmp_str);
+	if (nd)
+		qsort(dirs, nd, sizeof(*dirs), fleet_cmp_str);
 	if (!n && !nd && depth == 0)
 		pipe_skip(p, path, xstrdup("no report files in the directory (*.json, *.jsonl, *.ndjson, *.log)"), 0);
 	for (size_t i = 0; i < n; i++) {
