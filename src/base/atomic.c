@@ -13,7 +13,7 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-static int write_all(int fd, const char *p, size_t len)
+int atomic_write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -276,7 +276,7 @@ int atomic_open(struct atomic_file *f, const char *path, char **err)
 
 int atomic_add(struct atomic_file *f, const void *p, size_t n)
 {
-	if (f->fd < 0 || write_all(f->fd, p, n) < 0) {
+	if (f->fd < 0 || atomic_write_all(f->fd, p, n) < 0) {
 		if (!f->err_no)
 			f->err_no = f->fd < 0 ? EBADF : errno;
 		return -1;

@@ -53,4 +53,7 @@ int atomic_add(struct atomic_file *f, const void *p, size_t n);
 int atomic_commit(struct atomic_file *f, char **err);
 void atomic_abort(struct atomic_file *f);
 
+/* Write all of p to fd, again after EINTR and short writes; 0, or -1 with errno. */
+int atomic_write_all(int fd, const char *p, size_t len);
+
 #endif

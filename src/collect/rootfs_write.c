@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "collect/rootfs_write.h"
 #include "base/limits.h"
+#include "base/atomic.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -211,21 +212,6 @@ int rootfs_lstat(const struct rootfs *r, const char *path, struct stat *st, char
 	return rc < 0 ? -1 : 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int rootfs_write_file(const struct rootfs *r, const char *path, const char *data, size_t len,
 		      mode_t new_mode, char **err)
 {
@@ -267,7 +253,7 @@ int rootfs_write_file(const struct rootfs *r, const char *path, const char *data
 		fail(err, errno, "cannot create a temporary file beside '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, data, len) < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (atomic_write_all(fd, data, len) < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
 		fail(err, errno, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		unlinkat(dfd, tmp, 0);

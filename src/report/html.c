@@ -443,18 +443,5 @@ int report_write_html(const json_t *doc, const struct write_opts *o, struct buf 
 	checks_table(main, doc, o);
 	raw(body, "script", report_js);
 
-	xmlChar *mem = NULL;
-	int size = 0;
-	htmlDocDumpMemoryFormat(hd, &mem, &size, 0);
-	xmlFreeDoc(hd);
-	int r = 0;
-	if (!mem || size <= 0) {
-		*err = xstrdup("cannot serialize the html report");
-		r = -1;
-	} else if (buf_add(out, mem, (size_t)size) < 0 || buf_addstr(out, "\n") < 0) {
-		*err = xstrdup("the html report is larger than the output limit");
-		r = -1;
-	}
-	xmlFree(mem);
-	return r;
+	return html_page_write(hd, out, "html report", err);
 }

@@ -354,18 +354,5 @@ int trend_write_html(const json_t *t, const struct write_opts *o, struct buf *ou
 			free(nc);
 		}
 	}
-	xmlChar *mem = NULL;
-	int size = 0;
-	htmlDocDumpMemoryFormat(hd, &mem, &size, 0);
-	xmlFreeDoc(hd);
-	int r = 0;
-	if (!mem || size <= 0) {
-		*err = xstrdup("cannot serialize the trend page");
-		r = -1;
-	} else if (buf_add(out, mem, (size_t)size) < 0 || buf_addstr(out, "\n") < 0) {
-		*err = xstrdup("the trend page is larger than the output limit");
-		r = -1;
-	}
-	xmlFree(mem);
-	return r;
+	return html_page_write(hd, out, "trend page", err);
 }

@@ -133,3 +133,21 @@ xmlNodePtr html_table(xmlNodePtr parent, const char *cls, const char *const *hea
 		html_text(tr, "th", NULL, heads[k]);
 	return html_el(t, "tbody", NULL);
 }
+
+int html_page_write(xmlDocPtr hd, struct buf *out, const char *what, char **err)
+{
+	xmlChar *mem = NULL;
+	int size = 0;
+	htmlDocDumpMemoryFormat(hd, &mem, &size, 0);
+	xmlFreeDoc(hd);
+	int r = 0;
+	if (!mem || size <= 0) {
+		*err = xasprintf("cannot serialize the %s", what);
+		r = -1;
+	} else if (buf_add(out, mem, (size_t)size) < 0 || buf_addstr(out, "\n") < 0) {
+		*err = xasprintf("the %s is larger than the output limit", what);
+		r = -1;
+	}
+	xmlFree(mem);
+	return r;
+}

@@ -10,6 +10,7 @@
 #define BOXAUDIT_REPORT_XML_H
 
 #include <jansson.h>
+#include "base/buf.h"
 
 /* The report's stylesheet and script, generated from reports/html by src/embed. */
 extern const char report_css[], report_js[];
@@ -49,6 +50,8 @@ void html_set(xmlNodePtr n, const char *name, const char *value);
  * the empty <body>.  The caller frees the document with xmlFreeDoc.
  */
 xmlDocPtr html_page(const char *title, const char *script_src, xmlNodePtr *body);
+/* Serialize page hd (then freed) to out; what names it in messages ("html report"). 0, or -1 with *err. */
+int html_page_write(xmlDocPtr hd, struct buf *out, const char *what, char **err);
 /* A <table class=cls> with one header row of n cells; returns its <tbody>. */
 xmlNodePtr html_table(xmlNodePtr parent, const char *cls, const char *const *heads, size_t n);
 /* A <dt>k</dt><dd>v</dd> pair in dl. */
