@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "parse/kubelet.h"
+#include "parse/cpconf.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -137,6 +138,7 @@ struct platform {
 struct component {
 	char *name, *title;
 	struct kube_schema schema;
+	struct cp_schema cp;	/* control-plane components: settings, plugins (cpconf.h) */
 	const char *file;
 	int line;
 };
