@@ -13,9 +13,7 @@
 # Skips (77) when not root, or when etcd or openssl is missing.
 set -u
 bin=${BOXAUDIT:-$(cd "$(dirname "$0")/../.." && pwd)/boxaudit}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'; }
+. "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP not root"; exit 77; }
 etcd=$(command -v etcd) || { echo "1..0 # SKIP no etcd (apt-get install etcd-server)"; exit 77; }
 command -v openssl >/dev/null || { echo "1..0 # SKIP no openssl"; exit 77; }
@@ -49,17 +47,6 @@ audit() {
 	"$bin" --no-api --benchmark cis-kubernetes-1.12 --check '2.*,1.1.11' --format json -o "$dir/$1.json" \
 		--dump-facts "$dir/$1.facts.json" >/dev/null 2>"$dir/$1.err"
 }
-status() { jq -r --arg id "$2" '.checks[] | select(.id == $id) | .status' "$dir/$1.json"; }
-source_of() { jq -r --arg id "$2" '[.checks[] | select(.id == $id) | .findings[0].source] | first // ""' "$dir/$1.json"; }
-expect() {	# expect RUN ID STATUS [SOURCE-PREFIX]
-	st=$(status "$1" "$2"); src=$(source_of "$1" "$2")
-	if [ "$st" = "$3" ] && { [ $# -lt 4 ] || case $src in "$4"*) true ;; *) false ;; esac; }; then
-		ok "$1: $2 $3${4:+ ($src)}"
-	else
-		notok "$1: $2 $3${4:+ from $4}" "got $st from $src; $(jq -c '.checks[] | select(.id == "'"$2"'") | {reason}' "$dir/$1.json" 2>/dev/null)"
-	fi
-}
-
 # --- plain
 if start plain --name plain --data-dir "$dir/plain.etcd" --listen-client-urls "http://127.0.0.1:$cport" \
 	--advertise-client-urls "http://127.0.0.1:$cport" --listen-peer-urls "http://127.0.0.1:$peer" \
