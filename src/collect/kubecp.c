@@ -848,6 +848,10 @@ int collect_control_plane(struct collect_ctx *ctx)
 	}
 	json_object_set_new(cp, "role", json_pack("{s:s,s:s}", "value", present ? "control-plane" : "worker",
 						  "source", reason));
+	/* Said in every report of a Kubernetes node (the role decides which sections apply). */
+	if (json_is_array(notes) && (present || json_is_true(json_object_get(json_object_get(k8s, "kubelet"), "present"))))
+		json_array_append_new(notes, json_sprintf("Kubernetes node role: %s (%s)",
+							  present ? "control-plane" : "worker", reason));
 	free(reason);
 	json_decref(why);
 
