@@ -13,7 +13,7 @@ mode=${1:-audit}
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config libyaml-dev libjansson-dev
 	libxml2-dev libpcre2-dev libcurl4-openssl-dev"
-TEST_PKGS="libcmocka-dev libxml2-utils jq python3 python3-jsonschema python3-rfc3987 docker.io containerd runc busybox-static
+TEST_PKGS="libcmocka-dev libxml2-utils jq python3 python3-jsonschema python3-rfc3987 docker.io containerd runc busybox-static etcd-server openssl
 	time valgrind clang libclang-rt-14-dev chromium chromium-driver openscap-scanner"
 # Node.js may come from elsewhere (NodeSource's nodejs bundles npm and
 # conflicts with Debian's npm): only the commands matter.

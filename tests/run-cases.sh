@@ -59,11 +59,12 @@ for c in $cases; do
 			shift
 			if grep -Eq -- "$*" "$d/out.json"; then notok "$name: stdout lacks /$*/" "found in output"; else ok "$name: stdout lacks /$*/"; fi ;;
 		finding)
-			# finding ID TARGET STATUS [SOURCE]
+			# finding ID TARGET STATUS [SOURCE] (the source may hold spaces: "default(etcd 3.5)")
+			want=$(shift 4; printf '%s' "$*")
 			got=$(jq -r --arg id "$2" --arg t "$3" '[.checks[] | select(.id == $id) | .findings[] | select(.target == $t) | .status + " " + (.source // "")] | first // "none"' "$d/out.json" 2>/dev/null)
 			st=${got%% *}; src=${got#* }
-			if [ "$st" = "$4" ] && { [ $# -lt 5 ] || [ "$src" = "$5" ]; }; then ok "$name: $2 $3 $4"
-			else notok "$name: $2 $3 $4${5:+ $5}" "got: $got"; fi ;;
+			if [ "$st" = "$4" ] && { [ $# -lt 5 ] || [ "$src" = "$want" ]; }; then ok "$name: $2 $3 $4"
+			else notok "$name: $2 $3 $4${5:+ $want}" "got: $got"; fi ;;
 		reason)
 			# reason ID REGEX
 			id=$2; shift 2

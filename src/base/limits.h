@@ -37,6 +37,10 @@
 /* Files and directory levels of a kubelet --config-dir. */
 #define DROPIN_MAX_FILES 256
 #define DROPIN_MAX_DEPTH 16
+/* Files read from the kubelet's staticPodPath; files and levels listed under the PKI directory. */
+#define STATIC_POD_MAX_FILES 256
+#define PKI_MAX_FILES 1024
+#define PKI_MAX_DEPTH 4
 
 /* An OCI runtime spec (a bundle's config.json; a privileged one with every device is ~25 KB). */
 #define OCI_SPEC_CAP (4u << 20)

@@ -9,6 +9,7 @@
 #include "collect/files.h"
 #include "collect/host.h"
 #include "collect/kube.h"
+#include "collect/kubecp.h"
 #include "collect/oci.h"
 #include "collect/users.h"
 #include "facts/facts.h"
@@ -102,6 +103,7 @@ static void add_refusals(json_t *facts, const struct rootfs *root)
  */
 static const char *const docker_api_prefixes[] = { "docker.api", "runtime", NULL };
 static const char *const kubernetes_prefixes[] = { "kubernetes", "runtime", NULL };
+static const char *const control_plane_prefixes[] = { "kubernetes", NULL };
 static const char *const runtime_prefixes[] = { "runtime", NULL };
 
 static const struct collector {
@@ -112,6 +114,8 @@ static const struct collector {
 	{ "docker", NULL, collect_docker },
 	/* Before the Engine API's: whether this is a Kubernetes node decides how its containers are read. */
 	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
+	/* after the kubelet: it reads its staticPodPath */
+	{ "kubernetes-control-plane", control_plane_prefixes, collect_control_plane },
 	{ "runtime", runtime_prefixes, collect_runtime },
 	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "mounts", NULL, collect_mounts },

@@ -17,7 +17,7 @@
 
 
 /* An absolute path for p, relative ones taken from cwd (new string). */
-static char *abs_path(const char *cwd, const char *p)
+char *kube_abs_path(const char *cwd, const char *p)
 {
 	if (*p == '/')
 		return xstrdup(p);
@@ -25,7 +25,7 @@ static char *abs_path(const char *cwd, const char *p)
 	return xasprintf("%s%s%s", cwd, n && cwd[n - 1] == '/' ? "" : "/", p);
 }
 
-static void read_kube_file(const struct rootfs *r, const char *path, struct kube_file *f,
+void kube_read_file(const struct rootfs *r, const char *path, struct kube_file *f,
 			   struct buf *b)
 {
 	char *err = NULL;
@@ -40,7 +40,7 @@ static void read_kube_file(const struct rootfs *r, const char *path, struct kube
 	f->len = b->len;
 }
 
-static void release_kube_file(struct kube_file *f, struct buf *b)
+void kube_release_file(struct kube_file *f, struct buf *b)
 {
 	free((char *)f->path);
 	free((char *)f->error);
@@ -96,7 +96,7 @@ static json_t *file_ref(const struct rootfs *r, const char *path)
 	return o;
 }
 
-static json_t *version_of(const struct rootfs *r, const char *exe)
+json_t *kube_version_of(const struct rootfs *r, const char *exe)
 {
 	struct buf b;
 	char *err = NULL;
@@ -133,7 +133,7 @@ static json_t *path_or_null(const char *p)
  * the record goes in o.identification.  Ambiguity is recorded as an
  * error of the component: its settings cannot be known.
  */
-static int identify(const struct rootfs *r, int live, struct proc_info *procs, size_t n, const char *unit,
+int kube_identify(const struct rootfs *r, int live, struct proc_info *procs, size_t n, const char *unit,
 		    json_t *o, json_t *notes)
 {
 	if (!n)
@@ -179,10 +179,97 @@ static const char *last_flag(json_t *flags, const char *name)
 }
 
 /*
- * kube-proxy: with --config, the file replaces everything bound to the
- * configuration (its flags are ignored: cmd/kube-proxy/app/server.go and
- * the flag help "This parameter is ignored if a config file is specified
- * by --config"); without it, the flag or the default 127.0.0.1:10249.
+ * kube-proxy's settings and files from its words (after the program):
+ * with --config, the file replaces everything bound to the configuration
+ * (its flags are ignored: cmd/kube-proxy/app/server.go and the flag help
+ * "This parameter is ignored if a config file is specified by --config");
+ * without it, the flag or the default 127.0.0.1:10249.  map turns a path
+ * kube-proxy names into a host path (NULL: not on the host); NULL map:
+ * absolute from "/".
+ */
+void kube_proxy_settings(const struct rootfs *r, const char *const *words, size_t nwords, const char *origin,
+			 char *(*map)(void *arg, const char *path), void *arg, json_t *o)
+{
+	struct pflag_result pf;
+	pflag_parse(proxy_flags, sizeof(proxy_flags) / sizeof(proxy_flags[0]),
+		    PFLAG_NORMALIZE_UNDERSCORE, words, nwords, &pf);
+	json_t *settings = json_object(), *files = json_object();
+	const char *config = last_flag(pf.flags, "config");
+	const char *flag_metrics = last_flag(pf.flags, "metrics-bind-address");
+	const char *flag_kubeconfig = last_flag(pf.flags, "kubeconfig");
+	if (config && *config) {
+		char *cfg = map ? map(arg, config) : kube_abs_path("/", config);
+		struct kube_file f;
+		struct buf b;
+		json_t *doc = NULL;
+		char *perr = NULL;
+		if (!cfg) {
+			perr = xasprintf("'%s' is inside kube-proxy's container (no hostPath volume holds it)", config);
+			f.text = NULL;
+			memset(&b, 0, sizeof(b));
+			f.path = f.error = NULL;
+		} else {
+			kube_read_file(r, cfg, &f, &b);
+		}
+		json_object_set_new(files, "config", cfg ? json_string(cfg) : json_null());
+		if (perr)
+			;
+		else if (!f.text)
+			perr = xasprintf("'%s': %s", cfg, f.error);
+		else if (!(doc = kube_yaml_to_json(f.text, f.len, cfg, &perr)))
+			;
+		else if (!json_is_object(doc) ||
+			 !json_is_string(json_object_get(doc, "kind")) ||
+			 strcmp(json_string_value(json_object_get(doc, "kind")), "KubeProxyConfiguration") != 0)
+			perr = xasprintf("'%s': not a KubeProxyConfiguration", cfg);
+		if (perr) {
+			json_object_set_new(settings, "metricsBindAddress", json_pack("{s:s}", "error", perr));
+			json_object_set_new(files, "kubeconfig", json_pack("{s:s}", "error", perr));
+			free(perr);
+		} else {
+			char *src = xasprintf("config:%s", cfg);
+			const char *m = json_string_value(json_object_get(doc, "metricsBindAddress"));
+			json_object_set_new(settings, "metricsBindAddress",
+					    m && *m ? fact_value(json_string(m), src)
+						    : fact_value(json_string("127.0.0.1:10249"), "default(config-mode)"));
+			const char *kc = json_string_value(kube_get_path(doc, "clientConnection.kubeconfig"));
+			char *kch = kc && *kc ? (map ? map(arg, kc) : kube_abs_path("/", kc)) : NULL;
+			json_object_set_new(files, "kubeconfig", path_or_null(kch));
+			free(kch);
+			free(src);
+		}
+		if (flag_metrics || flag_kubeconfig) {
+			json_t *ign = json_array();
+			if (flag_metrics)
+				json_array_append_new(ign, json_string("--metrics-bind-address"));
+			if (flag_kubeconfig)
+				json_array_append_new(ign, json_string("--kubeconfig"));
+			json_object_set_new(o, "ignored_flags", ign);
+		}
+		json_decref(doc);
+		if (cfg)
+			kube_release_file(&f, &b);
+		free(cfg);
+	} else {
+		json_object_set_new(files, "config", json_null());
+		char *src = xasprintf("%s--metrics-bind-address", origin);
+		json_object_set_new(settings, "metricsBindAddress",
+				    flag_metrics ? fact_value(json_string(flag_metrics), src)
+						 : fact_value(json_string("127.0.0.1:10249"), "default"));
+		free(src);
+		char *kch = flag_kubeconfig && *flag_kubeconfig ? (map ? map(arg, flag_kubeconfig) : xstrdup(flag_kubeconfig)) : NULL;
+		json_object_set_new(files, "kubeconfig", path_or_null(kch));
+		free(kch);
+	}
+	json_object_set_new(o, "settings", settings);
+	json_object_set_new(o, "files", files);
+	json_object_set_new(o, "errors", json_incref(pf.errors));
+	pflag_result_release(&pf);
+}
+
+/*
+ * kube-proxy as a trusted process; kubecp.c adds kube-proxy.service or a
+ * static pod when none runs.
  */
 static json_t *collect_proxy(const struct rootfs *r, int live, json_t *notes)
 {
@@ -196,7 +283,7 @@ static json_t *collect_proxy(const struct rootfs *r, int live, json_t *notes)
 		json_object_set_new(o, "proc_error", json_string(err));
 		free(err);
 	}
-	int k = identify(r, live, procs, n, "kube-proxy.service", o, notes);
+	int k = kube_identify(r, live, procs, n, "kube-proxy.service", o, notes);
 	json_object_set_new(o, "running", json_boolean(k >= 0));
 	if (k < 0) {
 		proc_info_free_all(procs, n);
@@ -205,67 +292,9 @@ static json_t *collect_proxy(const struct rootfs *r, int live, json_t *notes)
 	json_t *pj = proc_info_json(&procs[k]);
 	redact_argv(json_object_get(pj, "argv"));
 	json_object_set_new(o, "process", pj);
-	struct pflag_result pf;
 	size_t argc = procs[k].argc;
-	pflag_parse(proxy_flags, sizeof(proxy_flags) / sizeof(proxy_flags[0]),
-		    PFLAG_NORMALIZE_UNDERSCORE, (const char *const *)procs[k].argv + (argc > 0),
-		    argc > 0 ? argc - 1 : 0, &pf);
-	json_t *settings = json_object(), *files = json_object();
-	const char *config = last_flag(pf.flags, "config");
-	const char *flag_metrics = last_flag(pf.flags, "metrics-bind-address");
-	const char *flag_kubeconfig = last_flag(pf.flags, "kubeconfig");
-	if (config && *config) {
-		char *cfg = abs_path("/", config);
-		struct kube_file f;
-		struct buf b;
-		read_kube_file(r, cfg, &f, &b);
-		json_object_set_new(files, "config", json_string(cfg));
-		json_t *doc = NULL;
-		char *perr = NULL;
-		if (!f.text)
-			perr = xasprintf("'%s': %s", cfg, f.error);
-		else if (!(doc = kube_yaml_to_json(f.text, f.len, cfg, &perr)))
-			;
-		else if (!json_is_object(doc) ||
-			 !json_is_string(json_object_get(doc, "kind")) ||
-			 strcmp(json_string_value(json_object_get(doc, "kind")), "KubeProxyConfiguration") != 0)
-			perr = xasprintf("'%s': not a KubeProxyConfiguration", cfg);
-		if (perr) {
-			json_object_set_new(settings, "metricsBindAddress", json_pack("{s:s}", "error", perr));
-			json_object_set_new(files, "kubeconfig", json_null());
-			free(perr);
-		} else {
-			char *src = xasprintf("config:%s", cfg);
-			const char *m = json_string_value(json_object_get(doc, "metricsBindAddress"));
-			json_object_set_new(settings, "metricsBindAddress",
-					    m && *m ? fact_value(json_string(m), src)
-						    : fact_value(json_string("127.0.0.1:10249"), "default(config-mode)"));
-			const char *kc = json_string_value(kube_get_path(doc, "clientConnection.kubeconfig"));
-			json_object_set_new(files, "kubeconfig", kc && *kc ? json_string(kc) : json_null());
-			free(src);
-		}
-		if (flag_metrics || flag_kubeconfig) {
-			json_t *ign = json_array();
-			if (flag_metrics)
-				json_array_append_new(ign, json_string("--metrics-bind-address"));
-			if (flag_kubeconfig)
-				json_array_append_new(ign, json_string("--kubeconfig"));
-			json_object_set_new(o, "ignored_flags", ign);
-		}
-		json_decref(doc);
-		release_kube_file(&f, &b);
-		free(cfg);
-	} else {
-		json_object_set_new(files, "config", json_null());
-		json_object_set_new(settings, "metricsBindAddress",
-				    flag_metrics ? fact_value(json_string(flag_metrics), "argv:--metrics-bind-address")
-						 : fact_value(json_string("127.0.0.1:10249"), "default"));
-		json_object_set_new(files, "kubeconfig", path_or_null(flag_kubeconfig));
-	}
-	json_object_set_new(o, "settings", settings);
-	json_object_set_new(o, "files", files);
-	json_object_set_new(o, "errors", json_incref(pf.errors));
-	pflag_result_release(&pf);
+	kube_proxy_settings(r, (const char *const *)procs[k].argv + (argc > 0), argc > 0 ? argc - 1 : 0,
+			    "argv:", NULL, NULL, o);
 	proc_info_free_all(procs, n);
 	return o;
 }
@@ -308,7 +337,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 			proc_info_release(&procs[i]);
 	}
 	n = nk;
-	int ki = identify(r, live, procs, n, "kubelet.service", o, notes);
+	int ki = kube_identify(r, live, procs, n, "kubelet.service", o, notes);
 	size_t k = ki >= 0 ? (size_t)ki : n;
 	int unit_usable = json_is_true(json_object_get(unit, "exists")) &&
 			  !json_is_true(json_object_get(unit, "masked"));
@@ -410,22 +439,22 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	char **paths = NULL;
 	size_t npaths = 0, alloc = 0;
 	if (a.config) {
-		config_path = abs_path(cwd, a.config);
-		read_kube_file(r, config_path, &config, &config_buf);
+		config_path = kube_abs_path(cwd, a.config);
+		kube_read_file(r, config_path, &config, &config_buf);
 		json_t *fr = file_ref(r, config_path);
 		json_object_set_new(o, "config_file", fr);
 	} else {
 		json_object_set_new(o, "config_file", json_null());
 	}
 	if (a.config_dir) {
-		dir_path = abs_path(cwd, a.config_dir);
+		dir_path = kube_abs_path(cwd, a.config_dir);
 		walk_dropins(r, dir_path, 0, &paths, &npaths, &alloc, errors);
 		dropins = xcalloc(npaths ? npaths : 1, sizeof(*dropins));
 		bufs = xcalloc(npaths ? npaths : 1, sizeof(*bufs));
 		for (size_t i = 0; i < npaths; i++) {
 			size_t len = strlen(paths[i]);
 			if (len >= 5 && strcmp(paths[i] + len - 5, ".conf") == 0) {
-				read_kube_file(r, paths[i], &dropins[i], &bufs[i]);
+				kube_read_file(r, paths[i], &dropins[i], &bufs[i]);
 			} else {	/* skipped by the kubelet: not read */
 				dropins[i].path = xstrdup(paths[i]);
 				buf_init(&bufs[i], 0);
@@ -450,15 +479,15 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	/* files the CIS checks stat */
 	json_t *files = json_object();
 	const char *kc = setting_string(settings, "kubeconfig");
-	char *kc_abs = kc ? abs_path(cwd, kc) : NULL;
+	char *kc_abs = kc ? kube_abs_path(cwd, kc) : NULL;
 	json_object_set_new(files, "kubeconfig", path_or_null(kc_abs));
 	json_object_set_new(files, "config", path_or_null(config_path));
 	const char *ca = setting_string(settings, "authentication.x509.clientCAFile");
 	const char *cert = setting_string(settings, "tlsCertFile");
 	const char *key_file = setting_string(settings, "tlsPrivateKeyFile");
-	char *ca_abs = ca ? abs_path(cwd, ca) : NULL;
-	char *cert_abs = cert ? abs_path(cwd, cert) : NULL;
-	char *key_abs = key_file ? abs_path(cwd, key_file) : NULL;
+	char *ca_abs = ca ? kube_abs_path(cwd, ca) : NULL;
+	char *cert_abs = cert ? kube_abs_path(cwd, cert) : NULL;
+	char *key_abs = key_file ? kube_abs_path(cwd, key_file) : NULL;
 	json_object_set_new(files, "client_ca", path_or_null(ca_abs));
 	json_object_set_new(files, "tls_cert", path_or_null(cert_abs));
 	json_object_set_new(files, "tls_key", path_or_null(key_abs));
@@ -467,7 +496,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	json_object_set_new(files, "proxy_kubeconfig", pk ? json_incref(pk) : json_null());
 	json_object_set_new(o, "files", files);
 
-	json_object_set_new(o, "version", exe ? version_of(r, exe)
+	json_object_set_new(o, "version", exe ? kube_version_of(r, exe)
 					      : json_pack("{s:s}", "error", "kubelet executable not known"));
 
 	free(kc_abs);
@@ -476,9 +505,9 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	free(key_abs);
 	json_decref(eff);
 	if (a.config)
-		release_kube_file(&config, &config_buf);
+		kube_release_file(&config, &config_buf);
 	for (size_t i = 0; i < npaths; i++) {
-		release_kube_file(&dropins[i], &bufs[i]);
+		kube_release_file(&dropins[i], &bufs[i]);
 		free(paths[i]);
 	}
 	free(paths);

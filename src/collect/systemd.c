@@ -113,6 +113,13 @@ static void read_and_parse(const struct rootfs *r, struct unit_state *u, const c
 
 json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 {
+	return systemd_unit_collect_env(r, unit, NULL);
+}
+
+json_t *systemd_unit_collect_env(const struct rootfs *r, const char *unit, json_t **raw_env)
+{
+	if (raw_env)
+		*raw_env = NULL;
 	json_t *o = json_object();
 	struct unit_state u;
 	unit_state_init(&u);
@@ -168,10 +175,16 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 		const char *s = json_string_value(v);
 		const char *eq = strchr(s, '=');
 		char *k = xstrndup(s, (size_t)(eq - s));
-		json_object_set_new(env, k, json_string(eq + 1));
+		char *val = unit_specifiers(eq + 1, unit);
+		json_object_set_new(env, k, json_string(val));
+		free(val);
 		free(k);
 	}
 	json_array_foreach(u.env_files, i, v) {
+		/* Debian's etcd.service: EnvironmentFile=-/etc/default/%p */
+		char *ep = unit_specifiers(json_string_value(json_object_get(v, "path")), unit);
+		json_object_set_new(v, "path", json_string(ep));
+		free(ep);
 		const char *p = json_string_value(json_object_get(v, "path"));
 		int optional = json_is_true(json_object_get(v, "optional"));
 		struct buf b;
@@ -214,6 +227,8 @@ json_t *systemd_unit_collect(const struct rootfs *r, const char *unit)
 		json_object_set_new(o, "exec_start_raw", json_null());
 	}
 	json_object_set_new(o, "dropins", dropins);
+	if (raw_env)
+		*raw_env = json_deep_copy(env);
 	/* Expansion used the real values; the facts keep no secrets. */
 	redact_env_object(env);
 	json_object_set_new(o, "environment", env);

@@ -30,6 +30,12 @@
  * ExecStart prefixes (-@:+!) are stripped; "@" drops the argv[0] word.
  */
 json_t *systemd_unit_collect(const struct rootfs *r, const char *unit);
+/*
+ * The same, and *raw_env (a new object) the environment before redaction,
+ * for a caller that must read the values (etcd's ETCD_*) and keeps them
+ * out of the facts.
+ */
+json_t *systemd_unit_collect_env(const struct rootfs *r, const char *unit, json_t **raw_env);
 
 /*
  * The first error that leaves a collected unit's command line unknown (the

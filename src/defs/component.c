@@ -32,6 +32,28 @@ static void schema_release(struct kube_schema *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static void cp_release(struct cp_schema *s)
+{
+	for (size_t i = 0; i < s->nsettings; i++) {
+		free(s->settings[i].flag);
+		free(s->settings[i].config);
+		json_decref(s->settings[i].def);
+	}
+	free(s->settings);
+	for (size_t i = 0; i < s->nplugins; i++)
+		free(s->plugins[i].name);
+	free(s->plugins);
+	for (size_t i = 0; i < s->nbools; i++)
+		free(s->bools[i]);
+	free(s->bools);
+	for (size_t i = 0; i < s->nexecutables; i++)
+		free(s->executables[i]);
+	free(s->executables);
+	free(s->config_flag);
+	free(s->env_prefix);
+	memset(s, 0, sizeof(*s));
+}
+
 void component_free(struct component *c)
 {
 	if (!c)
@@ -39,6 +61,7 @@ void component_free(struct component *c)
 	free(c->name);
 	free(c->title);
 	schema_release(&c->schema);
+	cp_release(&c->cp);
 	free(c);
 }
 
@@ -122,6 +145,47 @@ static int parse_gate(struct loader *l, yaml_node_t *n, struct kube_gate *g)
 	return rc;
 }
 
+static int parse_setting(struct loader *l, yaml_node_t *n, struct cp_setting *st)
+{
+	static const char *const keys[] = { "flag", "type", "default", "config", NULL };
+	char *type = NULL;
+	if (loader_check_keys(l, n, "setting", keys) < 0)
+		return -1;
+	int rc = 0;
+	if (loader_get_str(l, n, "flag", 1, &st->flag) < 0 || loader_get_str(l, n, "type", 1, &type) < 0 ||
+	    loader_get_str(l, n, "config", 0, &st->config) < 0)
+		rc = -1;
+	if (type && cp_type_parse(type, &st->type) < 0)
+		rc = loader_error(l, loader_map_get(l, n, "type"),
+				  "unknown type '%s' (bool, int, string, path, duration, list, map-bool)", type);
+	free(type);
+	if (get_value(l, n, "default", &st->def) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int parse_plugin(struct loader *l, yaml_node_t *n, struct cp_plugin *p)
+{
+	static const char *const keys[] = { "name", "default", NULL };
+	if (loader_check_keys(l, n, "admission plugin", keys) < 0)
+		return -1;
+	int rc = loader_get_str(l, n, "name", 1, &p->name);
+	if (!loader_map_get(l, n, "default"))
+		rc = loader_error(l, n, "missing required key 'default'");
+	else if (get_bool(l, n, "default", &p->def) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int parse_word(struct loader *l, yaml_node_t *n, char **out)
+{
+	const char *s = yamljson_scalar(n);
+	if (!s || !*s)
+		return loader_error(l, n, "expected a name");
+	*out = xstrdup(s);
+	return 0;
+}
+
 /* Each element of the list at key, parsed into a new array of size elements. */
 static int parse_list(struct loader *l, yaml_node_t *rootn, const char *key, size_t size,
 		      int (*one)(struct loader *, yaml_node_t *, void *), void **out, size_t *n)
@@ -147,10 +211,47 @@ static int parse_list(struct loader *l, yaml_node_t *rootn, const char *key, siz
 static int one_field(struct loader *l, yaml_node_t *n, void *p) { return parse_field(l, n, p); }
 static int one_flag(struct loader *l, yaml_node_t *n, void *p) { return parse_flag(l, n, p); }
 static int one_gate(struct loader *l, yaml_node_t *n, void *p) { return parse_gate(l, n, p); }
+static int one_setting(struct loader *l, yaml_node_t *n, void *p) { return parse_setting(l, n, p); }
+static int one_plugin(struct loader *l, yaml_node_t *n, void *p) { return parse_plugin(l, n, p); }
+static int one_word(struct loader *l, yaml_node_t *n, void *p) { return parse_word(l, n, p); }
+
+/* The control-plane keys of a component file (cpconf.h). */
+static int parse_cp(struct loader *l, yaml_node_t *rootn, struct cp_schema *cp)
+{
+	int rc = 0;
+	void *v;
+	if (parse_list(l, rootn, "settings", sizeof(struct cp_setting), one_setting, &v, &cp->nsettings) < 0)
+		rc = -1;
+	cp->settings = v;
+	if (parse_list(l, rootn, "admission_plugins", sizeof(struct cp_plugin), one_plugin, &v, &cp->nplugins) < 0)
+		rc = -1;
+	cp->plugins = v;
+	if (parse_list(l, rootn, "bool_flags", sizeof(char *), one_word, &v, &cp->nbools) < 0)
+		rc = -1;
+	cp->bools = v;
+	if (parse_list(l, rootn, "executables", sizeof(char *), one_word, &v, &cp->nexecutables) < 0)
+		rc = -1;
+	cp->executables = v;
+	if (loader_get_str(l, rootn, "config_flag", 0, &cp->config_flag) < 0 ||
+	    loader_get_str(l, rootn, "env_prefix", 0, &cp->env_prefix) < 0 ||
+	    get_bool(l, rootn, "config_replaces_all", &cp->config_replaces_all) < 0)
+		rc = -1;
+	char *syn = NULL;
+	if (loader_get_str(l, rootn, "flag_syntax", 0, &syn) < 0)
+		rc = -1;
+	else if (syn && strcmp(syn, "go") && strcmp(syn, "pflag"))
+		rc = loader_error(l, loader_map_get(l, rootn, "flag_syntax"), "'flag_syntax' is go or pflag");
+	cp->go_flags = syn && !strcmp(syn, "go");
+	free(syn);
+	return rc;
+}
 
 int component_parse(struct loader *l, yaml_node_t *rootn)
 {
-	static const char *const top_keys[] = { "component", "fields", "flags", "feature_gates", NULL };
+	static const char *const top_keys[] = {
+		"component", "fields", "flags", "feature_gates", "settings", "admission_plugins", "bool_flags",
+		"executables", "config_flag", "config_replaces_all", "env_prefix", "flag_syntax", NULL
+	};
 	static const char *const head_keys[] = { "name", "title", NULL };
 	int rc = loader_check_keys(l, rootn, "component file", top_keys);
 	yaml_node_t *head = loader_map_get(l, rootn, "component");
@@ -171,6 +272,8 @@ int component_parse(struct loader *l, yaml_node_t *rootn)
 	if (parse_list(l, rootn, "feature_gates", sizeof(struct kube_gate), one_gate, &v, &c->schema.ngates) < 0)
 		rc = -1;
 	c->schema.gates = v;
+	if (parse_cp(l, rootn, &c->cp) < 0)
+		rc = -1;
 	if (c->name && defs_component(l->d, c->name))
 		rc = loader_error(l, loader_map_get(l, head, "name"), "duplicate component '%s'", c->name);
 	if (rc < 0) {

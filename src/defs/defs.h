@@ -16,13 +16,14 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "parse/kubelet.h"
+#include "parse/cpconf.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 enum target_kind {
 	TARGET_HOST, TARGET_DAEMON, TARGET_FILE, TARGET_CONTAINER,
-	TARGET_IMAGE, TARGET_KUBELET, TARGET_PROXY
+	TARGET_IMAGE, TARGET_KUBELET, TARGET_PROXY, TARGET_CONTROL_PLANE
 };
 
 enum expr_kind { EX_LEAF, EX_ALL, EX_ANY, EX_NONE, EX_NOT, EX_EACH };
@@ -137,6 +138,7 @@ struct platform {
 struct component {
 	char *name, *title;
 	struct kube_schema schema;
+	struct cp_schema cp;	/* control-plane components: settings, plugins (cpconf.h) */
 	const char *file;
 	int line;
 };

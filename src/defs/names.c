@@ -5,7 +5,7 @@
 #include "base/banned.h"
 
 const char *const target_names[] = {
-	"host", "daemon", "file", "container", "image", "kubelet", "proxy", NULL
+	"host", "daemon", "file", "container", "image", "kubelet", "proxy", "control-plane", NULL
 };
 
 const char *target_name(enum target_kind t)

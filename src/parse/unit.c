@@ -269,3 +269,35 @@ json_t *unit_expand_exec(struct unit_state *u, const char *raw, const char *path
 	json_decref(words);
 	return out;
 }
+
+char *unit_specifiers(const char *s, const char *unit)
+{
+	const char *dot = strrchr(unit, '.');
+	size_t ulen = strlen(unit), nlen = dot ? (size_t)(dot - unit) : ulen;
+	const char *at = memchr(unit, '@', nlen);
+	size_t plen = at ? (size_t)(at - unit) : nlen, npct = 0;
+	for (const char *p = s; *p; p++)
+		npct += *p == '%';
+	/* Each specifier grows by at most the unit's name. */
+	char *out = xmalloc(strlen(s) + npct * ulen + 1), *o = out;
+	for (; *s; s++) {
+		if (*s != '%' || !s[1]) {
+			*o++ = *s;
+			continue;
+		}
+		const char *add = NULL;
+		size_t n = 0;
+		switch (*++s) {
+		case '%': add = "%"; n = 1; break;
+		case 'n': add = unit; n = ulen; break;
+		case 'N': add = unit; n = nlen; break;
+		case 'p': add = unit; n = plen; break;
+		case 'i': add = at ? at + 1 : ""; n = at ? nlen - plen - 1 : 0; break;
+		default: *o++ = '%'; *o++ = *s; continue;
+		}
+		memcpy(o, add, n);
+		o += n;
+	}
+	*o = 0;
+	return out;
+}

@@ -41,4 +41,13 @@ void unit_parse(struct unit_state *u, const char *path, const char *text, size_t
 json_t *unit_expand_exec(struct unit_state *u, const char *raw, const char *path,
 			 size_t line, json_t *env);
 
+/*
+ * s with the unit specifiers that follow from the unit's name expanded
+ * (systemd.unit(5) "Specifiers"): %n the full name, %N the name without
+ * its type suffix, %p the prefix (before "@", else %N), %i the instance,
+ * %% a percent sign.  Others (%H, %m, ...) depend on the host and are left
+ * as written.  A new string.
+ */
+char *unit_specifiers(const char *s, const char *unit);
+
 #endif

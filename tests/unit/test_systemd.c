@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "collect/systemd.h"
+#include "parse/unit.h"
 #include "docker_tree.h"
 
 /* A file of the host tree: content, or a symlink when link is set. */
@@ -215,6 +216,23 @@ static void check_subset(const char *name, json_t *got, const char *want_s)
 	json_decref(want);
 }
 
+/* The specifiers a unit's name decides (Debian's etcd.service: EnvironmentFile=-/etc/default/%p). */
+static void test_specifiers(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *unit, *want; } specs[] = {
+		{ "/etc/default/%p", "etcd.service", "/etc/default/etcd" },
+		{ "%n %N %p %i", "getty@tty1.service", "getty@tty1.service getty@tty1 getty tty1" },
+		{ "100%% %H %", "etcd.service", "100% %H %" },
+		{ "%i", "etcd.service", "" },
+	};
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		char *got = unit_specifiers(specs[i].in, specs[i].unit);
+		assert_string_equal(got, specs[i].want);
+		free(got);
+	}
+}
+
 static void test_units(void **state)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -242,6 +260,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_specifiers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

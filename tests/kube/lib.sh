@@ -1,0 +1,16 @@
+# Shared by the live Kubernetes tests (tests/kube/*-live.sh): TAP helpers
+# and reading a report.  Set $dir (the test's scratch directory) first.
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'; }
+status() { jq -r --arg id "$2" '.checks[] | select(.id == $id) | .status' "$dir/$1.json"; }
+source_of() { jq -r --arg id "$2" '[.checks[] | select(.id == $id) | .findings[0].source] | first // ""' "$dir/$1.json"; }
+# expect RUN ID STATUS [SOURCE-PREFIX]: check ID of report $dir/RUN.json
+expect() {
+	st=$(status "$1" "$2"); src=$(source_of "$1" "$2")
+	if [ "$st" = "$3" ] && { [ $# -lt 4 ] || case $src in "$4"*) true ;; *) false ;; esac; }; then
+		ok "$1: $2 $3${4:+ ($src)}"
+	else
+		notok "$1: $2 $3${4:+ from $4}" "got $st from $src; $(jq -c '.checks[] | select(.id == "'"$2"'") | {reason}' "$dir/$1.json" 2>/dev/null)"
+	fi
+}
