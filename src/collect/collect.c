@@ -10,6 +10,7 @@
 #include "collect/host.h"
 #include "collect/kube.h"
 #include "collect/kubecp.h"
+#include "collect/kubedist.h"
 #include "collect/oci.h"
 #include "collect/users.h"
 #include "facts/facts.h"
@@ -116,6 +117,8 @@ static const struct collector {
 	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
 	/* after the kubelet: it reads its staticPodPath */
 	{ "kubernetes-control-plane", control_plane_prefixes, collect_control_plane },
+	/* after both: a k3s or RKE2 node turns what they did not find into errors */
+	{ "kubernetes-distribution", control_plane_prefixes, collect_kubernetes_distribution },
 	{ "runtime", runtime_prefixes, collect_runtime },
 	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "mounts", NULL, collect_mounts },

@@ -175,8 +175,9 @@ void facts_prune(json_t *v, const struct facts_keep *k, int depth)
 void facts_keep_release(struct facts_keep *k)
 {
 	for (size_t i = 0; i < k->nkids; i++) {
-		facts_keep_release(&k->kids[i]);
+		/* Its name first: releasing a child clears it (facts_keep_init). */
 		free(k->kids[i].name);
+		facts_keep_release(&k->kids[i]);
 	}
 	free(k->kids);
 	facts_keep_init(k);
