@@ -113,3 +113,13 @@ char *jstr_terminal(const char *s)
 	*o = '\0';
 	return out;
 }
+
+int jstr_array_has(const json_t *a, const char *s)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e)
+		if (json_is_string(e) && !strcmp(json_string_value(e), s))
+			return 1;
+	return 0;
+}

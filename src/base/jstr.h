@@ -35,4 +35,7 @@ char *jstr_terminal(const char *s);
  */
 char *jstr_brief(const json_t *v);
 
+/* Whether array a holds the string s (elements of other types are not s). */
+int jstr_array_has(const json_t *a, const char *s);
+
 #endif

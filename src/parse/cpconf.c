@@ -3,6 +3,7 @@
 #include <string.h>
 #include "parse/cpconf.h"
 #include "parse/kubeyaml.h"
+#include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -177,16 +178,6 @@ static json_t *setting(const struct cp_schema *s, const struct cp_setting *st,
 	return out;
 }
 
-static int list_has(json_t *l, const char *name)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(l, i, e)
-		if (json_is_string(e) && !strcmp(json_string_value(e), name))
-			return 1;
-	return 0;
-}
-
 /*
  * Admission plugins: the default-on set, plus --enable-admission-plugins,
  * minus --disable-admission-plugins; the deprecated --admission-control
@@ -223,14 +214,14 @@ static json_t *admission(const struct cp_schema *s, json_t *settings, const char
 				def = s->plugins[k].def;
 		json_t *f;
 		if (use_legacy)
-			f = cp_fact(json_boolean(list_has(legv, n)), json_string_value(json_object_get(legacy, "source")));
-		else if (list_has(env, n) && list_has(disv, n)) {
+			f = cp_fact(json_boolean(jstr_array_has(legv, n)), json_string_value(json_object_get(legacy, "source")));
+		else if (jstr_array_has(env, n) && jstr_array_has(disv, n)) {
 			json_array_append_new(errors, json_sprintf("admission plugin %s is both enabled and disabled "
 								   "(kube-apiserver refuses to start)", n));
 			f = json_pack("{s:s}", "error", "enabled and disabled at once");
-		} else if (list_has(env, n))
+		} else if (jstr_array_has(env, n))
 			f = cp_fact(json_true(), json_string_value(json_object_get(en, "source")));
-		else if (list_has(disv, n))
+		else if (jstr_array_has(disv, n))
 			f = cp_fact(json_false(), json_string_value(json_object_get(dis, "source")));
 		else
 			f = cp_fact(json_boolean(def), dflt);
@@ -310,7 +301,7 @@ char *cpconf_secrets_provider(json_t *doc, char **err)
 	/* The first entry that covers secrets decides; within it, the first provider writes. */
 	json_array_foreach(res, i, e) {
 		json_t *names = json_object_get(e, "resources");
-		if (!list_has(names, "secrets") && !list_has(names, "*.") && !list_has(names, "*.*"))
+		if (!jstr_array_has(names, "secrets") && !jstr_array_has(names, "*.") && !jstr_array_has(names, "*.*"))
 			continue;
 		json_t *prov = json_array_get(json_object_get(e, "providers"), 0);
 		if (!json_is_object(prov) || json_object_size(prov) != 1) {

@@ -295,16 +295,6 @@ static void set_namespaces(struct spec *s)
 
 /* ---- mounts ---- */
 
-static int has_option(const json_t *opts, const char *o)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(opts, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), o))
-			return 1;
-	return 0;
-}
-
 static void set_mounts(struct spec *s)
 {
 	const json_t *ms = obj(s->root, "mounts");
@@ -348,10 +338,10 @@ static void set_mounts(struct spec *s)
 			json_array_append_new(list, ctrrec_error("%s#mounts[%zu] has no destination or malformed options", s->src, i));
 			continue;
 		}
-		int bind = (type && !strcmp(type, "bind")) || has_option(opts, "bind") || has_option(opts, "rbind");
+		int bind = (type && !strcmp(type, "bind")) || jstr_array_has(opts, "bind") || jstr_array_has(opts, "rbind");
 		json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "destination", jstr(dest), "type", jstr(type),
 				      "source", jstr(src), "options", opts ? json_deep_copy(opts) : json_array());
-		json_object_set_new(o, "read_only", json_boolean(has_option(opts, "ro")));
+		json_object_set_new(o, "read_only", json_boolean(jstr_array_has(opts, "ro")));
 		ctrrec_classify_mount(o, &p, type, src, dest, bind);
 		const char *kind = json_string_value(json_object_get(o, "kind"));
 		if (!strcmp(kind, "host-ipc"))
