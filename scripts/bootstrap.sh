@@ -51,7 +51,7 @@ build() {
 case "$mode" in
 deps)
 	install_pkgs $BUILD_PKGS
-	[ "${1:-audit}" = test ] && install_pkgs $TEST_PKGS $(node_pkgs)
+	if [ "${1:-audit}" = test ]; then install_pkgs $TEST_PKGS $(node_pkgs); fi
 	;;
 audit)
 	install_pkgs $BUILD_PKGS
