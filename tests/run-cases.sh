@@ -44,7 +44,10 @@ for c in $cases; do
 	want_rc=""
 	while IFS= read -r line; do
 		case "$line" in ''|'#'*) continue ;; esac
+		# split into words, but never expand a regex's * or ? as a file name
+		set -f
 		set -- $line
+		set +f
 		case "$1" in
 		exit)
 			want_rc=$2

@@ -113,12 +113,14 @@ static const struct collector {
 	int (*fn)(struct collect_ctx *ctx);
 } collectors[] = {
 	{ "docker", NULL, collect_docker },
+	/* k3s and RKE2: the command lines of their embedded components, for the two below */
+	{ "kubernetes-distribution", control_plane_prefixes, collect_kubernetes_distribution },
 	/* Before the Engine API's: whether this is a Kubernetes node decides how its containers are read. */
 	{ "kubernetes", kubernetes_prefixes, collect_kubernetes },
 	/* after the kubelet: it reads its staticPodPath */
 	{ "kubernetes-control-plane", control_plane_prefixes, collect_control_plane },
-	/* after both: a k3s or RKE2 node turns what they did not find into errors */
-	{ "kubernetes-distribution", control_plane_prefixes, collect_kubernetes_distribution },
+	/* after both: a k3s or RKE2 node turns what they could not derive into errors */
+	{ "kubernetes-distribution-check", control_plane_prefixes, collect_kubernetes_distribution_check },
 	{ "runtime", runtime_prefixes, collect_runtime },
 	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "mounts", NULL, collect_mounts },

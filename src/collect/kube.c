@@ -9,6 +9,7 @@
 #include "parse/kubelet.h"
 #include "parse/kubeyaml.h"
 #include "parse/pflag.h"
+#include "parse/rancher.h"
 #include "collect/proc.h"
 #include "collect/systemd.h"
 #include "base/limits.h"
@@ -45,6 +46,15 @@ void kube_release_file(struct kube_file *f, struct buf *b)
 	free((char *)f->path);
 	free((char *)f->error);
 	buf_release(b);
+}
+
+static int file_exists(const struct rootfs *r, const char *path)
+{
+	struct stat st;
+	char *err = NULL;
+	int rc = rootfs_stat(r, path, 1, &st, &err);
+	free(err);
+	return rc == 0;
 }
 
 /* filepath.WalkDir: lexical per directory, depth first; symlinks not followed. */
@@ -311,8 +321,14 @@ static int is_kubelet(const struct proc_info *p)
 	return strcmp(b, "hyperkube") == 0 && p->argc > 1 && strcmp(p->argv[1], "kubelet") == 0;
 }
 
+/*
+ * The kubelet: its trusted process, else kubelet.service, else the command
+ * line a distribution gives its embedded kubelet (dist: the facts of
+ * collect/kubedist.c, borrowed; its defaults drop-in is applied first when
+ * the distribution has not written it yet).
+ */
 static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
-			       const struct kube_schema *schema, int live, json_t *notes)
+			       const struct kube_schema *schema, int live, json_t *notes, json_t *dist)
 {
 	static const char *const names[] = {"kubelet", "hyperkube", NULL};
 	struct proc_info *procs = NULL;
@@ -323,6 +339,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	const char *exe = NULL;
 	char *cwd = xstrdup("/");
 
+	json_t *dcmd = NULL;	/* the distribution's command, when the kubelet's is it */
 	json_t *unit = systemd_unit_collect(r, "kubelet.service");
 	if (proc_find(r, names, &procs, &n, &err) < 0) {
 		json_object_set_new(o, "proc_error", json_string(err));
@@ -371,6 +388,11 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 		argv = json_incref(json_object_get(unit, "exec_start"));
 		json_object_set_new(o, "process", json_null());
 		json_object_set_new(o, "argv_source", json_string("systemd:kubelet.service"));
+	} else if ((dcmd = json_object_get(json_object_get(dist, "commands"), "kubelet"))) {
+		argv = json_deep_copy(json_object_get(dcmd, "argv"));
+		json_object_set_new(o, "process", json_null());
+		json_object_set(o, "argv_source", json_object_get(dcmd, "source"));
+		json_object_set_new(o, "running", json_boolean(json_is_true(json_object_get(dist, "running"))));
 	} else {
 		json_object_set_new(o, "process", json_null());
 		json_object_set_new(o, "argv_source", json_string("none"));
@@ -386,6 +408,8 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	if (json_is_string(json_object_get(unit, "path")))
 		json_array_append(service, json_object_get(unit, "path"));
 	json_array_extend(service, json_object_get(unit, "dropins"));
+	if (dcmd)	/* the unit that starts the distribution starts its kubelet */
+		json_array_extend(service, json_object_get(dist, "unit_files"));
 	if (json_is_string(unit_err) && !json_array_size(service)) {
 		json_decref(service);
 		service = json_pack("{s:O}", "error", unit_err);
@@ -406,7 +430,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	json_object_set_new(o, "argv", argv);
 	/* Without a process the command line is the unit's: an unread drop-in may change it. */
 	const char *fatal = ki == -2 ? json_string_value(json_object_get(o, "ambiguous")) :
-			    k < n ? procs[k].argv_error : systemd_unit_error(json_object_get(
+			    k < n ? procs[k].argv_error : dcmd ? NULL : systemd_unit_error(json_object_get(
 		json_object_get(o, "systemd"), "kubelet.service"));
 	if (fatal) {
 		/* an empty or cut command line would read as flag-mode defaults */
@@ -446,14 +470,29 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	} else {
 		json_object_set_new(o, "config_file", json_null());
 	}
+	json_t *ddef = json_object_get(dcmd, "defaults_dropin");
 	if (a.config_dir) {
 		dir_path = kube_abs_path(cwd, a.config_dir);
-		walk_dropins(r, dir_path, 0, &paths, &npaths, &alloc, errors);
+		/* The distribution writes its drop-in directory when it starts: not there yet is not an error. */
+		if (ddef) {
+			ALLOC_GROW(paths, npaths + 1, alloc);
+			paths[npaths++] = xstrdup(json_string_value(json_object_get(ddef, "path")));
+		}
+		if (!ddef || file_exists(r, dir_path))
+			walk_dropins(r, dir_path, 0, &paths, &npaths, &alloc, errors);
 		dropins = xcalloc(npaths ? npaths : 1, sizeof(*dropins));
 		bufs = xcalloc(npaths ? npaths : 1, sizeof(*bufs));
 		for (size_t i = 0; i < npaths; i++) {
 			size_t len = strlen(paths[i]);
-			if (len >= 5 && strcmp(paths[i] + len - 5, ".conf") == 0) {
+			if (ddef && i == 0) {	/* what it would write, from its defaults */
+				const char *t = json_string_value(json_object_get(ddef, "text"));
+				dropins[i].path = xstrdup(paths[i]);
+				buf_init(&bufs[i], ROOTFS_READ_CAP);
+				if (buf_add(&bufs[i], t, strlen(t)) < 0)
+					abort();	/* a few hundred bytes, well within the cap */
+				dropins[i].text = bufs[i].data;
+				dropins[i].len = bufs[i].len;
+			} else if (len >= 5 && strcmp(paths[i] + len - 5, ".conf") == 0) {
 				kube_read_file(r, paths[i], &dropins[i], &bufs[i]);
 			} else {	/* skipped by the kubelet: not read */
 				dropins[i].path = xstrdup(paths[i]);
@@ -475,6 +514,16 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	}
 	json_object_set_new(o, "errors", errors);
 	json_t *settings = json_object_get(eff, "settings");
+	if (dcmd) {	/* origins: the distribution's default, or the configuration that set it */
+		rancher_relabel(settings, "argv:", json_object_get(dcmd, "origins"));
+		rancher_relabel(json_object_get(o, "settings"), "argv:", json_object_get(dcmd, "origins"));
+		if (ddef) {
+			const char *label = json_string_value(json_object_get(ddef, "source"));
+			char *from = xasprintf("dropin:%s", json_string_value(json_object_get(ddef, "path")));
+			rancher_relabel_exact(json_object_get(o, "settings"), from, label);
+			free(from);
+		}
+	}
 
 	/* files the CIS checks stat */
 	json_t *files = json_object();
@@ -496,7 +545,8 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	json_object_set_new(files, "proxy_kubeconfig", pk ? json_incref(pk) : json_null());
 	json_object_set_new(o, "files", files);
 
-	json_object_set_new(o, "version", exe ? kube_version_of(r, exe)
+	json_object_set_new(o, "version", dcmd ? json_incref(json_object_get(dist, "version")) :
+					  exe ? kube_version_of(r, exe)
 					      : json_pack("{s:s}", "error", "kubelet executable not known"));
 
 	free(kc_abs);
@@ -523,19 +573,23 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 
 int collect_kubernetes(struct collect_ctx *ctx)
 {
-	json_t *k = json_object();
+	json_t *k = json_object_get(ctx->facts, "kubernetes");
+	if (!json_is_object(k)) {
+		k = json_object();
+		json_object_set_new(ctx->facts, "kubernetes", k);
+	}
 	json_t *notes = json_object_get(ctx->facts, "notes");
 	json_t *proxy = collect_proxy(ctx->root, ctx->live, notes);
 	/* What the kubelet's effective configuration tracks is data. */
 	static const struct kube_schema none;
 	const struct component *c = defs_component(ctx->opts->defs, "kubelet");
-	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"), c ? &c->schema : &none, ctx->live, notes);
+	json_t *kubelet = collect_kubelet(ctx->root, json_object_get(proxy, "files"), c ? &c->schema : &none, ctx->live,
+					  notes, json_object_get(k, "distribution"));
 	if (!c)
 		json_array_append_new(json_object_get(kubelet, "errors"),
 				      json_string("no definition of the kubelet's configuration is loaded "
 						  "(checks/kubernetes/components/kubelet.yaml)"));
 	json_object_set_new(k, "kubelet", kubelet);
 	json_object_set_new(k, "proxy", proxy);
-	json_object_set_new(ctx->facts, "kubernetes", k);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "collect/proc.h"
 #include "collect/systemd.h"
 #include "parse/cpconf.h"
+#include "parse/rancher.h"
 #include "parse/kubeyaml.h"
 #include "parse/redact.h"
 #include "base/limits.h"
@@ -532,6 +533,8 @@ static json_t *collect_component(struct collect_ctx *ctx, const struct cp_compon
 	json_t *version = NULL;
 	const char *source = "none";
 	char *srcbuf = NULL;
+	json_t *dist = json_object_get(json_object_get(ctx->facts, "kubernetes"), "distribution");
+	json_t *dcmd = NULL;
 
 	json_object_set_new(comp, "files", files);
 	json_object_set_new(comp, "notes", cnotes);
@@ -631,6 +634,15 @@ static json_t *collect_component(struct collect_ctx *ctx, const struct cp_compon
 		const char *exe = json_string_value(json_array_get(o.argv, 0));
 		if (exe && *exe == '/')
 			version = kube_version_of(r, exe);
+	} else if ((dcmd = json_object_get(json_object_get(dist, "commands"), cc->name))) {
+		/* 4. the command line a distribution gives its embedded component (collect/kubedist.c) */
+		source = json_string_value(json_object_get(dcmd, "source"));
+		o.argv = json_deep_copy(json_object_get(dcmd, "argv"));
+		o.env = json_object();
+		o.cwd = xstrdup("/");
+		o.flag_origin = xstrdup(json_string_value(json_object_get(dcmd, "prefix")));
+		o.env_origin = xstrdup("env:");
+		version = json_incref(json_object_get(dist, "version"));
 	} else {
 		json_object_set_new(comp, "found", json_false());
 		json_object_set_new(comp, "source", json_string("none"));
@@ -675,6 +687,8 @@ static json_t *collect_component(struct collect_ctx *ctx, const struct cp_compon
 		}
 		json_object_set_new(comp, "config_file", cfg_host ? json_string(cfg_host) : json_null());
 		json_t *eff = cpconf_effective(&def->cp, def->schema.gates, def->schema.ngates, &in);
+		if (dcmd)	/* origins: the distribution's default, or the configuration that set it */
+			rancher_relabel(eff, o.flag_origin, json_object_get(dcmd, "origins"));
 		json_object_update(comp, eff);
 		json_decref(eff);
 		if (!strcmp(cc->key, "apiserver"))
@@ -736,7 +750,7 @@ static void proxy_offline(struct collect_ctx *ctx, json_t *k8s, const struct man
 	if (!json_is_object(proxy) || json_is_true(json_object_get(proxy, "running")))
 		return;
 	json_t *u = systemd_unit_collect(ctx->root, "kube-proxy.service");
-	json_t *words = NULL;
+	json_t *words = NULL, *dcmd = NULL;
 	struct origin o = { 0 };
 	char *src = NULL;
 	if (m->path && m->error) {
@@ -766,6 +780,12 @@ static void proxy_offline(struct collect_ctx *ctx, json_t *k8s, const struct man
 		} else {
 			words = json_deep_copy(json_object_get(u, "exec_start"));
 		}
+	} else if ((dcmd = json_object_get(json_object_get(json_object_get(k8s, "distribution"), "commands"),
+					   "kube-proxy"))) {
+		/* a distribution's embedded kube-proxy (collect/kubedist.c) */
+		src = xstrdup(json_string_value(json_object_get(dcmd, "source")));
+		o.flag_origin = xstrdup(json_string_value(json_object_get(dcmd, "prefix")));
+		words = json_deep_copy(json_object_get(dcmd, "argv"));
 	}
 	if (words) {
 		size_t nw = json_array_size(words);
@@ -773,6 +793,8 @@ static void proxy_offline(struct collect_ctx *ctx, json_t *k8s, const struct man
 		for (size_t i = 1; i < nw; i++)
 			w[i - 1] = json_string_value(json_array_get(words, i)) ? json_string_value(json_array_get(words, i)) : "";
 		kube_proxy_settings(ctx->root, w, nw ? nw - 1 : 0, o.flag_origin, o.m ? map_origin : NULL, &o, proxy);
+		if (dcmd)
+			rancher_relabel(json_object_get(proxy, "settings"), o.flag_origin, json_object_get(dcmd, "origins"));
 		free(w);
 		redact_argv(words);
 		json_object_set_new(proxy, "argv", words);
@@ -869,6 +891,9 @@ int collect_control_plane(struct collect_ctx *ctx)
 		free(p);
 	}
 	free(kdir);
+	/* A distribution's own (k3s: server/cred/admin.kubeconfig) */
+	if (present)
+		json_array_extend(admin, json_object_get(json_object_get(k8s, "distribution"), "admin_kubeconfigs"));
 	json_object_set_new(cp, "files", json_pack("{s:o}", "admin_kubeconfigs", admin));
 	return 0;
 }

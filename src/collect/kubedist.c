@@ -1,51 +1,102 @@
 /*
- * collect/kubedist.c: Kubernetes distributions boxaudit does not understand
- * yet (k3s, RKE2), so that a node running one is never a silent green.
+ * collect/kubedist.c: k3s and RKE2, the Kubernetes distributions that
+ * embed their components (docs/KUBERNETES.md "k3s and RKE2").
  *
- * k3s and RKE2 embed the kubelet, the API server and the rest in one binary
- * with their own configuration (/etc/rancher/NAME/config.yaml and its
- * merge rules).  Until boxaudit derives their effective settings, a node
- * where one is present must not read as "no kubelet" (SKIP): the facts the
- * CIS Kubernetes checks apply on are set to errors naming what was found,
- * so those checks are ERROR with that reason, and a note at the top of the
- * report says what was found and what was not understood.
+ * k3s runs the kubelet, kube-proxy, the API server, the controller manager,
+ * the scheduler and etcd inside its one process; RKE2 runs the kubelet as
+ * a process and the control plane as static pods it writes.  Neither has
+ * a kubelet.service or a kubeadm manifest directory, so the ordinary
+ * collectors would say "no kubelet" on their nodes.  This collector runs
+ * first and derives, the way the distribution does, the command line it
+ * gives each embedded component:
  *
- * Evidence, any of: a root process of the host named k3s or rke2 (its
- * "server" or "agent" argument), one of the distribution's systemd units,
- * its binary, its configuration file or its data directory.
+ *   the distribution's own process (trusted as collect/proc.h says) or its
+ *   systemd unit's ExecStart, the flags of config.yaml and config.yaml.d/
+ *   inserted before them (parse/rancher.h), the distribution's defaults for
+ *   each component, then the user's kubelet-arg, kube-apiserver-arg, ...
+ *
+ * and records them in kubernetes.distribution.commands.  The kubelet,
+ * kube-proxy and control-plane collectors use a command from there when no
+ * process, unit or manifest of their own is found, and every value keeps
+ * its origin (config:FILE, unit:FILE, default(k3s server)).
+ *
+ * collect_kubernetes_distribution_check runs last: whatever the node has
+ * and boxaudit could not derive (a malformed config.yaml, a control plane
+ * RKE2 has not written yet) becomes an error naming why, so the checks
+ * over it are ERROR, never a silent SKIP, and a note says so.
+ *
+ * The defaults are those of k3s's source (pkg/daemons/agent/agent.go
+ * kubeletArgsAndConfig and defaultKubeletConfig, agent_linux.go
+ * kubeProxyArgs, pkg/daemons/control/server.go apiServer,
+ * controllerManager, scheduler) as the k3s CIS self-assessment guides show
+ * them on a running server ("Running kube-apiserver ..." log lines); RKE2
+ * uses k3s's agent.  docs/KUBERNETES.md lists them.
  */
 #include "config.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include "collect/collector.h"
 #include "collect/proc.h"
 #include "collect/rootfs.h"
+#include "collect/systemd.h"
+#include "collect/kube.h"
 #include "collect/kubedist.h"
+#include "parse/rancher.h"
+#include "parse/redact.h"
 #include "facts/facts.h"
+#include "base/buf.h"
 #include "base/jstr.h"
+#include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 struct distribution {
 	const char *name, *title;
-	const char *server_units[3], *agent_units[3];
-	const char *files[6];		/* binaries, configuration, data */
+	const char *server_unit, *agent_unit;
+	const char *files[6];		/* binaries, configuration, data: evidence */
+	const char *config, *config_env;	/* default config.yaml, and the variable that moves it */
+	const char *data_dir;
+	int control_plane_pods;		/* the control plane runs as static pods it writes (RKE2) */
+	int always_etcd;		/* embedded etcd unless an external datastore is given (RKE2) */
 };
 
 static const struct distribution dists[] = {
-	{ "k3s", "k3s",
-	  { "k3s.service", NULL }, { "k3s-agent.service", NULL },
-	  { "/usr/local/bin/k3s", "/usr/bin/k3s", "/etc/rancher/k3s/config.yaml", "/var/lib/rancher/k3s", NULL } },
-	{ "rke2", "RKE2",
-	  { "rke2-server.service", NULL }, { "rke2-agent.service", NULL },
+	{ "k3s", "k3s", "k3s.service", "k3s-agent.service",
+	  { "/usr/local/bin/k3s", "/usr/bin/k3s", "/etc/rancher/k3s/config.yaml", "/var/lib/rancher/k3s", NULL },
+	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0 },
+	{ "rke2", "RKE2", "rke2-server.service", "rke2-agent.service",
 	  { "/usr/local/bin/rke2", "/usr/bin/rke2", "/opt/rke2/bin/rke2", "/etc/rancher/rke2/config.yaml",
-	    "/var/lib/rancher/rke2", NULL } },
+	    "/var/lib/rancher/rke2", NULL },
+	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1 },
 };
 
-static const char *const unit_dirs[] = {
-	"/etc/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system", NULL,
+/* Flags of k3s server/agent that take no value (urfave/cli BoolFlag), so "--flag word" keeps word apart. */
+static const char *const bool_flags[] = {
+	"cluster-init", "cluster-reset", "secrets-encryption", "protect-kernel-defaults", "disable-apiserver",
+	"disable-controller-manager", "disable-scheduler", "disable-etcd", "disable-kube-proxy",
+	"disable-cloud-controller", "disable-network-policy", "disable-helm-controller", "disable-servicelb",
+	"disable-default-registry-endpoint", "embedded-registry", "selinux", "rootless", "debug", "docker",
+	"prefer-bundled-bin", "flannel-ipv6-masq", "flannel-external-ip", "egress-selector-mode-disabled",
+	"write-kubeconfig-group", "etcd-expose-metrics", "etcd-disable-snapshots", "etcd-snapshot-compress",
+	"etcd-s3", "etcd-s3-insecure", "with-node-id", "node-external-ip-auto", "enable-pprof",
+	"supervisor-metrics", "kube-proxy-disable", "cis-profile", NULL,
+};
+
+/* The process the distribution runs as: server or agent, and where its command line comes from. */
+struct dist_run {
+	const struct distribution *d;
+	const char *role;		/* "server", "agent", "unknown" */
+	json_t *evidence;
+	json_t *words;			/* the command line after the subcommand */
+	char *words_origin;		/* "proc:PID", "unit:FILE" */
+	json_t *env;			/* the unit's or process's environment (raw: not recorded) */
+	json_t *unit;			/* the systemd unit that starts it, or NULL */
+	int running;
+	char *exe;
 };
 
 /* A JSON string of a formatted message (any bytes: jstr escapes what is not UTF-8). */
@@ -65,59 +116,506 @@ static int exists(const struct rootfs *r, const char *path)
 	return rc == 0;
 }
 
-/* Units named in names found in the unit directories, as evidence. */
-static int find_units(const struct rootfs *r, const char *const *names, json_t *evidence)
+static void run_release(struct dist_run *run)
 {
-	int found = 0;
-	for (size_t i = 0; names[i]; i++)
-		for (size_t d = 0; unit_dirs[d]; d++) {
-			char *p = xasprintf("%s/%s", unit_dirs[d], names[i]);
-			if (exists(r, p)) {
-				json_array_append_new(evidence, jfmt(xasprintf("unit:%s", p)));
-				found = 1;
-			}
-			free(p);
-		}
-	return found;
+	json_decref(run->evidence);
+	json_decref(run->words);
+	json_decref(run->env);
+	json_decref(run->unit);
+	free(run->words_origin);
+	free(run->exe);
 }
 
-/*
- * One distribution's evidence into *dist (a new object), or 0 when there
- * is none.  role: "server", "agent", or "unknown".
- */
-static int detect(const struct collect_ctx *ctx, const struct distribution *d, json_t **dist)
+/* The words after the first "server" or "agent" of argv (a JSON array), and which it was. */
+static json_t *after_subcommand(json_t *argv, const char **role)
 {
-	json_t *evidence = json_array();
-	int server = find_units(ctx->root, d->server_units, evidence);
-	int agent = find_units(ctx->root, d->agent_units, evidence);
+	json_t *words = json_array();
+	size_t i, start = 0;
+	json_t *w;
+	json_array_foreach(argv, i, w) {
+		const char *s = json_string_value(w);
+		if (i && s && (!strcmp(s, "server") || !strcmp(s, "agent"))) {
+			*role = !strcmp(s, "server") ? "server" : "agent";
+			start = i + 1;
+			break;
+		}
+	}
+	for (i = start; start && i < json_array_size(argv); i++)
+		json_array_append(words, json_array_get(argv, i));
+	return words;
+}
+
+/* {NAME: VALUE} of /proc/PID/environ (raw: never recorded). */
+static json_t *proc_environ(const struct rootfs *r, pid_t pid)
+{
+	json_t *env = json_object();
+	char *path = xasprintf("/proc/%d/environ", (int)pid), *err = NULL;
+	struct buf b;
+	buf_init(&b, ROOTFS_READ_CAP);
+	if (rootfs_read(r, path, ROOTFS_READ_CAP, &b, &err) == 0) {
+		for (size_t off = 0; off < b.len;) {
+			const char *s = b.data + off;
+			size_t len = strnlen(s, b.len - off);
+			const char *eq = memchr(s, '=', len);
+			if (eq) {
+				char *k = xstrndup(s, (size_t)(eq - s)), *v = xstrndup(eq + 1, len - (size_t)(eq - s) - 1);
+				json_object_set_new(env, k, jstr(v));
+				free(k);
+				free(v);
+			}
+			off += len + 1;
+		}
+	}
+	free(err);
+	buf_release(&b);
+	free(path);
+	return env;
+}
+
+/* Whether distribution d is on the node, with its evidence and command line; 0 when not. */
+static int detect(const struct collect_ctx *ctx, const struct distribution *d, struct dist_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->d = d;
+	run->role = "unknown";
+	run->evidence = json_array();
+	json_t *units[2] = { NULL, NULL };
+	json_t *envs[2] = { NULL, NULL };
+	const char *unit_names[2] = { d->server_unit, d->agent_unit };
+	for (int i = 0; i < 2; i++) {
+		units[i] = systemd_unit_collect_env(ctx->root, unit_names[i], &envs[i]);
+		if (json_is_true(json_object_get(units[i], "exists")) && !json_is_true(json_object_get(units[i], "masked")))
+			json_array_append_new(run->evidence, jfmt(xasprintf("unit:%s",
+				json_string_value(json_object_get(units[i], "path")))));
+	}
 	for (size_t i = 0; d->files[i]; i++)
 		if (exists(ctx->root, d->files[i]))
-			json_array_append_new(evidence, jfmt(xasprintf("file:%s", d->files[i])));
+			json_array_append_new(run->evidence, jfmt(xasprintf("file:%s", d->files[i])));
+
+	/* The process: root's and the host's only (another user's "k3s" is not the node's). */
 	const char *const names[] = { d->name, NULL };
 	struct proc_info *procs = NULL;
 	size_t n = 0;
 	char *err = NULL;
-	if (proc_find(ctx->root, names, &procs, &n, &err) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			/* Root's only: another user's process named k3s is not the node's. */
-			if (procs[i].uid != 0)
+	if (proc_find(ctx->root, names, &procs, &n, &err) < 0) {
+		free(err);
+		n = 0;
+	}
+	json_t *ident = json_object();
+	int k = n ? kube_identify(ctx->root, ctx->live, procs, n, d->server_unit, ident,
+				  json_object_get(ctx->facts, "notes")) : -1;
+	json_decref(ident);
+	if (k >= 0) {
+		json_t *pj = proc_info_json(&procs[k]);
+		json_t *argv = json_object_get(pj, "argv");
+		run->words = after_subcommand(argv, &run->role);
+		json_array_append_new(run->evidence, jfmt(xasprintf("proc:%d %s %s", (int)procs[k].pid, d->name,
+								     run->role)));
+		run->running = 1;
+		run->words_origin = xasprintf("proc:%d", (int)procs[k].pid);
+		run->env = proc_environ(ctx->root, procs[k].pid);
+		if (*procs[k].exe)
+			run->exe = xstrdup(procs[k].exe);
+		json_decref(pj);
+	}
+	proc_info_free_all(procs, n);
+
+	/* The unit of the role found (or the one that exists): its command line when no process was trusted. */
+	int ui = !strcmp(run->role, "agent") ? 1 : !strcmp(run->role, "server") ? 0 :
+		 json_is_true(json_object_get(units[0], "exists")) ? 0 :
+		 json_is_true(json_object_get(units[1], "exists")) ? 1 : -1;
+	if (ui >= 0 && json_is_true(json_object_get(units[ui], "exists"))) {
+		run->unit = json_incref(units[ui]);
+		/* A process may show a shortened command line; the unit says how it was started. */
+		if (!run->words || json_array_size(run->words) == 0) {
+			json_t *exec = json_object_get(units[ui], "exec_start");
+			const char *role = ui ? "agent" : "server";
+			json_decref(run->words);
+			run->words = json_is_array(exec) ? after_subcommand(exec, &role) : json_array();
+			if (!run->running)
+				run->role = role;
+			free(run->words_origin);
+			run->words_origin = xasprintf("unit:%s", json_string_value(json_object_get(units[ui], "path")));
+			if (!run->env)
+				run->env = json_is_object(envs[ui]) ? json_incref(envs[ui]) : json_object();
+			const char *exe = json_string_value(json_array_get(exec, 0));
+			if (!run->exe && exe && *exe == '/')
+				run->exe = xstrdup(exe);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		json_decref(units[i]);
+		json_decref(envs[i]);
+	}
+	if (!json_array_size(run->evidence)) {
+		run_release(run);
+		return 0;
+	}
+	if (!run->words)
+		run->words = json_array();
+	if (!run->env)
+		run->env = json_object();
+	if (!run->words_origin)
+		run->words_origin = xstrdup("none");
+	if (!run->exe)
+		for (size_t i = 0; d->files[i] && !run->exe; i++)
+			if (strstr(d->files[i], "/bin/") && exists(ctx->root, d->files[i]))
+				run->exe = xstrdup(d->files[i]);
+	return 1;
+}
+
+/* config.yaml and config.yaml.d/ *.yaml|*.yml (name order), as k3s reads them; NULL with *err. */
+static json_t *read_config(const struct rootfs *r, const char *config, json_t *files_read, char **err)
+{
+	char *dir = xasprintf("%s.d", config);
+	char **names = NULL;
+	size_t nn = 0;
+	char *lerr = NULL;
+	if (rootfs_listdir(r, dir, &names, &nn, &lerr) < 0) {
+		free(lerr);
+		nn = 0;
+		names = NULL;
+	}
+	size_t cap = nn + 1, n = 0;
+	struct rancher_file *files = xcalloc(cap, sizeof(*files));
+	struct buf *bufs = xcalloc(cap, sizeof(*bufs));
+	char **paths = xcalloc(cap, sizeof(*paths));
+	json_t *out = NULL;
+	for (size_t i = 0; i <= nn; i++) {
+		char *p;
+		if (i == 0) {
+			p = xstrdup(config);
+		} else {
+			const char *nm = names[i - 1];
+			size_t l = strlen(nm);
+			if (!((l > 5 && !strcasecmp(nm + l - 5, ".yaml")) || (l > 4 && !strcasecmp(nm + l - 4, ".yml"))))
 				continue;
-			const char *sub = procs[i].argc > 1 ? procs[i].argv[1] : "";
-			server |= !strcmp(sub, "server");
-			agent |= !strcmp(sub, "agent");
-			json_array_append_new(evidence, jfmt(xasprintf("proc:%d %s %s", (int)procs[i].pid, d->name, sub)));
+			p = path_join(dir, nm);
+			struct stat st;
+			char *serr = NULL;
+			if (rootfs_stat(r, p, 1, &st, &serr) < 0 || S_ISDIR(st.st_mode)) {
+				free(serr);
+				free(p);
+				continue;
+			}
+		}
+		buf_init(&bufs[n], ROOTFS_READ_CAP);
+		char *rerr = NULL;
+		if (rootfs_read(r, p, ROOTFS_READ_CAP, &bufs[n], &rerr) < 0) {
+			int missing = i == 0 && !exists(r, p);
+			buf_release(&bufs[n]);
+			if (missing) {		/* an absent config.yaml is no error */
+				free(rerr);
+				free(p);
+				continue;
+			}
+			*err = xasprintf("'%s': %s", p, rerr);
+			free(rerr);
+			free(p);
+			goto out;
+		}
+		paths[n] = p;
+		files[n] = (struct rancher_file){ p, bufs[n].data, bufs[n].len };
+		json_array_append_new(files_read, json_string(p));
+		n++;
+	}
+	out = rancher_config_flags(files, n, err);
+out:
+	for (size_t i = 0; i < n; i++) {
+		buf_release(&bufs[i]);
+		free(paths[i]);
+	}
+	free(files);
+	free(bufs);
+	free(paths);
+	rootfs_free_list(names, nn);
+	free(dir);
+	return out;
+}
+
+/* The value of flag (or its short form), else the environment variable, else dflt (borrowed or dflt). */
+static const char *flag_or(json_t *flags, const char *flag, const char *shortf, const char *dflt)
+{
+	json_t *v = rancher_last(flags, flag);
+	if (!v && shortf)
+		v = rancher_last(flags, shortf);
+	const char *s = json_string_value(json_object_get(v, "value"));
+	return s && *s ? s : dflt;
+}
+
+/* A growing list of default arguments whose strings the list owns. */
+struct args {
+	struct rancher_arg *v;
+	char **owned;
+	size_t n, alloc, nowned, owned_alloc;
+	const char *origin;
+};
+
+static void arg(struct args *a, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void arg(struct args *a, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *v = xvasprintf(fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(a->v, a->n + 1, a->alloc);
+	ALLOC_GROW(a->owned, a->nowned + 1, a->owned_alloc);
+	a->owned[a->nowned++] = v;
+	a->v[a->n++] = (struct rancher_arg){ key, v, a->origin };
+}
+
+static void args_release(struct args *a)
+{
+	for (size_t i = 0; i < a->nowned; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/* commands[name] = {argv, origins, source}: the component's command line from its defaults and user words. */
+static json_t *command(json_t *commands, const char *name, struct args *a, json_t *flags, const char *user_flag,
+		       const char *source)
+{
+	json_t *origins = NULL;
+	json_t *argv = rancher_getargs(name, a->v, a->n, user_flag ? json_object_get(flags, user_flag) : NULL, &origins);
+	json_t *c = json_pack("{s:o,s:o,s:s,s:s}", "argv", argv, "origins", origins, "prefix", "dist:",
+			      "source", source);
+	json_object_set_new(commands, name, c);
+	args_release(a);
+	return c;
+}
+
+/*
+ * The KubeletConfiguration k3s writes as DIR/00-NAME-defaults.conf at
+ * start (defaultKubeletConfig), for a node where it is not on disk yet.
+ */
+static char *kubelet_defaults(const char *data, int protect_kernel_defaults)
+{
+	return xasprintf("apiVersion: kubelet.config.k8s.io/v1beta1\n"
+			 "kind: KubeletConfiguration\n"
+			 "authentication:\n"
+			 "  anonymous:\n    enabled: false\n"
+			 "  webhook:\n    enabled: true\n    cacheTTL: 2m0s\n"
+			 "  x509:\n    clientCAFile: %s/agent/client-ca.crt\n"
+			 "authorization:\n  mode: Webhook\n"
+			 "cgroupDriver: cgroupfs\n"
+			 "clusterDomain: cluster.local\n"
+			 "failSwapOn: false\n"
+			 "healthzBindAddress: 127.0.0.1\n"
+			 "protectKernelDefaults: %s\n"
+			 "readOnlyPort: 0\n"
+			 "staticPodPath: %s/agent/pod-manifests\n"
+			 "streamingConnectionIdleTimeout: 4h0m0s\n"
+			 "tlsCertFile: %s/agent/serving-kubelet.crt\n"
+			 "tlsPrivateKeyFile: %s/agent/serving-kubelet.key\n",
+			 data, protect_kernel_defaults ? "true" : "false", data, data, data);
+}
+
+/* The node name k3s registers: --node-name, K3S_NODE_NAME, else the host name (lower case). */
+static char *node_name(const struct rootfs *r, json_t *flags, json_t *env, const char *envname)
+{
+	const char *s = flag_or(flags, "node-name", NULL, json_string_value(json_object_get(env, envname)));
+	if (s && *s)
+		return xstrdup(s);
+	struct buf b;
+	char *err = NULL, *out = NULL;
+	buf_init(&b, 4096);
+	if (rootfs_read(r, "/etc/hostname", 4096, &b, &err) == 0) {
+		size_t l = strcspn(b.data ? b.data : "", " \t\r\n");
+		if (l) {
+			out = xstrndup(b.data, l);
+			for (char *p = out; *p; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p - 'A' + 'a');
 		}
 	}
 	free(err);
-	proc_info_free_all(procs, n);
-	if (!json_array_size(evidence)) {
-		json_decref(evidence);
-		return 0;
+	buf_release(&b);
+	return out;
+}
+
+/*
+ * The commands of k3s's embedded components, and facts of the
+ * distribution (data_dir, datastore) into dist.
+ */
+static void derive(const struct collect_ctx *ctx, const struct dist_run *run, json_t *flags, json_t *dist)
+{
+	const struct distribution *d = run->d;
+	const struct rootfs *r = ctx->root;
+	json_t *commands = json_object();
+	json_object_set_new(dist, "commands", commands);
+	char *env_data = xasprintf("%s_DATA_DIR", !strcmp(d->name, "k3s") ? "K3S" : "RKE2");
+	const char *data = flag_or(flags, "data-dir", "d", json_string_value(json_object_get(run->env, env_data)));
+	free(env_data);
+	if (!data)
+		data = d->data_dir;
+	json_object_set_new(dist, "data_dir", json_string(data));
+	char *src_agent = xasprintf("default(%s agent)", d->name), *src_server = xasprintf("default(%s server)", d->name);
+	char *env_node = xasprintf("%s_NODE_NAME", !strcmp(d->name, "k3s") ? "K3S" : "RKE2");
+	char *node = node_name(r, flags, run->env, env_node);
+	free(env_node);
+	char *how = xasprintf("%s %s (%s, %s's configuration files and defaults)", d->name, run->role,
+			      run->words_origin, d->name);
+
+	/* The kubelet (kubeletArgsAndConfig): flags, and the defaults drop-in it writes. */
+	struct args a = { .origin = src_agent };
+	arg(&a, "config-dir", "%s/agent/etc/kubelet.conf.d", data);
+	arg(&a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
+	arg(&a, "read-only-port", "0");
+	/* Always set: to the node name, which defaults to the host name. */
+	arg(&a, "hostname-override", "%s", node ? node : "(this node's host name)");
+	if (!rancher_bool(flags, "disable-cloud-controller"))
+		arg(&a, "cloud-provider", "external");
+	json_t *kc = command(commands, "kubelet", &a, flags, "kubelet-arg", how);
+	char *dropin = xasprintf("%s/agent/etc/kubelet.conf.d/00-%s-defaults.conf", data, d->name);
+	if (!exists(r, dropin)) {
+		char *text = kubelet_defaults(data, rancher_bool(flags, "protect-kernel-defaults"));
+		char *label = xasprintf("default(%s agent: %s is written when %s starts; not on disk)", d->name,
+					dropin, d->name);
+		json_object_set_new(kc, "defaults_dropin", json_pack("{s:s,s:s,s:s}", "path", dropin, "text", text,
+								       "source", label));
+		free(text);
+		free(label);
 	}
-	*dist = json_pack("{s:s,s:s,s:b,s:s,s:o,s:b}", "name", d->name, "title", d->title, "found", 1,
-			  "role", server ? "server" : agent ? "agent" : "unknown", "evidence", evidence,
-			  "understood", 0);
-	return 1;
+	free(dropin);
+
+	/* kube-proxy (kubeProxyArgs), unless disabled. */
+	if (!rancher_bool(flags, "disable-kube-proxy")) {
+		a = (struct args){ .origin = src_agent };
+		arg(&a, "proxy-mode", "iptables");
+		arg(&a, "healthz-bind-address", "127.0.0.1");
+		arg(&a, "kubeconfig", "%s/agent/kubeproxy.kubeconfig", data);
+		arg(&a, "cluster-cidr", "%s", flag_or(flags, "cluster-cidr", NULL, "10.42.0.0/16"));
+		arg(&a, "conntrack-max-per-core", "0");
+		arg(&a, "conntrack-tcp-timeout-established", "0s");
+		arg(&a, "conntrack-tcp-timeout-close-wait", "0s");
+		arg(&a, "hostname-override", "%s", node ? node : "(this node's host name)");
+		command(commands, "kube-proxy", &a, flags, "kube-proxy-arg", how);
+	}
+
+	/* The datastore: embedded etcd, an external one, or kine (SQLite by default). */
+	const char *endpoint = flag_or(flags, "datastore-endpoint", NULL, NULL);
+	char *etcd_dir = xasprintf("%s/server/db/etcd", data);
+	const char *store = endpoint ? (!strncmp(endpoint, "http://", 7) || !strncmp(endpoint, "https://", 8) ?
+					"external-etcd" : "kine")
+		: d->always_etcd || rancher_bool(flags, "cluster-init") || flag_or(flags, "server", "s", NULL) ||
+		  exists(r, etcd_dir) ?
+		"etcd" : "kine";
+	json_object_set_new(dist, "datastore", json_string(store));
+	static const char *const disables[] = { "disable-apiserver", "disable-controller-manager", "disable-scheduler",
+						"disable-etcd", "disable-kube-proxy", NULL };
+	json_t *disabled = json_array();
+	for (size_t i = 0; disables[i]; i++)
+		if (rancher_bool(flags, disables[i]))
+			json_array_append_new(disabled, json_string(disables[i]));
+	json_object_set_new(dist, "disabled", disabled);
+
+	if (strcmp(run->role, "agent") && !d->control_plane_pods) {
+		char *s = xasprintf("%s/server", data);
+		if (!rancher_bool(flags, "disable-apiserver")) {
+			a = (struct args){ .origin = src_server };
+			arg(&a, "advertise-port", "%s", flag_or(flags, "https-listen-port", NULL, "6443"));
+			arg(&a, "allow-privileged", "true");
+			arg(&a, "anonymous-auth", "false");
+			arg(&a, "api-audiences", "https://kubernetes.default.svc.cluster.local,%s", d->name);
+			arg(&a, "authorization-mode", "Node,RBAC");
+			arg(&a, "bind-address", "127.0.0.1");
+			arg(&a, "cert-dir", "%s/tls/temporary-certs", s);
+			arg(&a, "client-ca-file", "%s/tls/client-ca.crt", s);
+			arg(&a, "egress-selector-config-file", "%s/etc/egress-selector-config.yaml", s);
+			arg(&a, "enable-admission-plugins", "NodeRestriction");
+			arg(&a, "enable-aggregator-routing", "true");
+			arg(&a, "enable-bootstrap-token-auth", "true");
+			if (!strcmp(store, "etcd")) {
+				arg(&a, "etcd-cafile", "%s/tls/etcd/server-ca.crt", s);
+				arg(&a, "etcd-certfile", "%s/tls/etcd/client.crt", s);
+				arg(&a, "etcd-keyfile", "%s/tls/etcd/client.key", s);
+				arg(&a, "etcd-servers", "https://127.0.0.1:2379");
+			} else if (!strcmp(store, "external-etcd")) {
+				arg(&a, "etcd-servers", "%s", endpoint);
+				const char *f;
+				if ((f = flag_or(flags, "datastore-cafile", NULL, NULL)))
+					arg(&a, "etcd-cafile", "%s", f);
+				if ((f = flag_or(flags, "datastore-certfile", NULL, NULL)))
+					arg(&a, "etcd-certfile", "%s", f);
+				if ((f = flag_or(flags, "datastore-keyfile", NULL, NULL)))
+					arg(&a, "etcd-keyfile", "%s", f);
+			} else {
+				arg(&a, "etcd-servers", "unix://kine.sock");
+			}
+			if (rancher_bool(flags, "secrets-encryption")) {
+				arg(&a, "encryption-provider-config", "%s/cred/encryption-config.json", s);
+				arg(&a, "encryption-provider-config-automatic-reload", "true");
+			}
+			arg(&a, "kubelet-certificate-authority", "%s/tls/server-ca.crt", s);
+			arg(&a, "kubelet-client-certificate", "%s/tls/client-kube-apiserver.crt", s);
+			arg(&a, "kubelet-client-key", "%s/tls/client-kube-apiserver.key", s);
+			arg(&a, "kubelet-preferred-address-types", "InternalIP,ExternalIP,Hostname");
+			arg(&a, "profiling", "false");
+			arg(&a, "proxy-client-cert-file", "%s/tls/client-auth-proxy.crt", s);
+			arg(&a, "proxy-client-key-file", "%s/tls/client-auth-proxy.key", s);
+			arg(&a, "requestheader-allowed-names", "system:auth-proxy");
+			arg(&a, "requestheader-client-ca-file", "%s/tls/request-header-ca.crt", s);
+			arg(&a, "requestheader-extra-headers-prefix", "X-Remote-Extra-");
+			arg(&a, "requestheader-group-headers", "X-Remote-Group");
+			arg(&a, "requestheader-username-headers", "X-Remote-User");
+			arg(&a, "secure-port", "6444");
+			arg(&a, "service-account-issuer", "https://kubernetes.default.svc.cluster.local");
+			arg(&a, "service-account-key-file", "%s/tls/service.key", s);
+			arg(&a, "service-account-signing-key-file", "%s/tls/service.current.key", s);
+			arg(&a, "service-cluster-ip-range", "%s", flag_or(flags, "service-cidr", NULL, "10.43.0.0/16"));
+			arg(&a, "service-node-port-range", "%s", flag_or(flags, "service-node-port-range", NULL, "30000-32767"));
+			arg(&a, "storage-backend", "etcd3");
+			arg(&a, "tls-cert-file", "%s/tls/serving-kube-apiserver.crt", s);
+			arg(&a, "tls-private-key-file", "%s/tls/serving-kube-apiserver.key", s);
+			command(commands, "kube-apiserver", &a, flags, "kube-apiserver-arg", how);
+		}
+		if (!rancher_bool(flags, "disable-controller-manager")) {
+			a = (struct args){ .origin = src_server };
+			arg(&a, "allocate-node-cidrs", "true");
+			arg(&a, "authentication-kubeconfig", "%s/cred/controller.kubeconfig", s);
+			arg(&a, "authorization-kubeconfig", "%s/cred/controller.kubeconfig", s);
+			arg(&a, "bind-address", "127.0.0.1");
+			arg(&a, "cluster-cidr", "%s", flag_or(flags, "cluster-cidr", NULL, "10.42.0.0/16"));
+			arg(&a, "kubeconfig", "%s/cred/controller.kubeconfig", s);
+			arg(&a, "profiling", "false");
+			arg(&a, "root-ca-file", "%s/tls/server-ca.crt", s);
+			arg(&a, "secure-port", "10257");
+			arg(&a, "service-account-private-key-file", "%s/tls/service.current.key", s);
+			arg(&a, "use-service-account-credentials", "true");
+			command(commands, "kube-controller-manager", &a, flags, "kube-controller-manager-arg", how);
+		}
+		if (!rancher_bool(flags, "disable-scheduler")) {
+			a = (struct args){ .origin = src_server };
+			arg(&a, "authentication-kubeconfig", "%s/cred/scheduler.kubeconfig", s);
+			arg(&a, "authorization-kubeconfig", "%s/cred/scheduler.kubeconfig", s);
+			arg(&a, "bind-address", "127.0.0.1");
+			arg(&a, "kubeconfig", "%s/cred/scheduler.kubeconfig", s);
+			arg(&a, "profiling", "false");
+			arg(&a, "secure-port", "10259");
+			command(commands, "kube-scheduler", &a, flags, "kube-scheduler-arg", how);
+		}
+		/* Embedded etcd reads the configuration file k3s writes (etcd-arg is merged into it). */
+		if (!strcmp(store, "etcd") && !rancher_bool(flags, "disable-etcd")) {
+			a = (struct args){ .origin = src_server };
+			arg(&a, "config-file", "%s/db/etcd/config", s);
+			command(commands, "etcd", &a, flags, NULL, how);
+		}
+		/* The administrative kubeconfigs it writes (1.1.13/1.1.14): admin.kubeconfig, and k3s.yaml. */
+		json_t *admin = json_array();
+		char *p = xasprintf("%s/cred/admin.kubeconfig", s);
+		if (exists(r, p))
+			json_array_append_new(admin, json_string(p));
+		free(p);
+		json_object_set_new(dist, "admin_kubeconfigs", admin);
+		free(s);
+	}
+	free(etcd_dir);
+	free(node);
+	free(how);
+	free(src_agent);
+	free(src_server);
 }
 
 /* Set PARENT.OBJ.KEY to an error saying why, unless it says true already; PARENT.OBJ is returned. */
@@ -133,32 +631,112 @@ static json_t *not_understood(json_t *parent, const char *obj, const char *key, 
 	return o;
 }
 
-int collect_kubernetes_distribution(struct collect_ctx *ctx)
+static json_t *k8s_object(json_t *facts)
 {
-	json_t *k8s = json_object_get(ctx->facts, "kubernetes");
+	json_t *k8s = json_object_get(facts, "kubernetes");
 	if (!json_is_object(k8s)) {
 		k8s = json_object();
-		json_object_set_new(ctx->facts, "kubernetes", k8s);
+		json_object_set_new(facts, "kubernetes", k8s);
 	}
-	json_t *dist = NULL;
-	for (size_t i = 0; i < sizeof(dists) / sizeof(dists[0]) && !dist; i++)
-		detect(ctx, &dists[i], &dist);
-	if (!dist) {
+	return k8s;
+}
+
+static char *joined(json_t *list)
+{
+	char *all = xstrdup("");
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		char *next = xasprintf("%s%s%s", all, i ? ", " : "", json_string_value(e));
+		free(all);
+		all = next;
+	}
+	return all;
+}
+
+int collect_kubernetes_distribution(struct collect_ctx *ctx)
+{
+	json_t *k8s = k8s_object(ctx->facts);
+	struct dist_run run;
+	int found = 0;
+	for (size_t i = 0; i < sizeof(dists) / sizeof(dists[0]) && !found; i++)
+		found = detect(ctx, &dists[i], &run);
+	if (!found) {
 		json_object_set_new(k8s, "distribution", json_pack("{s:b}", "found", 0));
 		return 0;
 	}
+	const struct distribution *d = run.d;
+	json_t *dist = json_pack("{s:s,s:s,s:b,s:s,s:O,s:b,s:s,s:b}", "name", d->name, "title", d->title, "found", 1,
+				 "role", run.role, "evidence", run.evidence, "running", run.running,
+				 "command_line", run.words_origin, "understood", 0);
+	json_object_set_new(k8s, "distribution", dist);
+	json_object_set_new(dist, "version", run.exe ? kube_version_of(ctx->root, run.exe)
+						      : json_pack("{s:s}", "error", "no executable of it was found"));
+	if (run.unit) {
+		json_t *uf = json_array();
+		if (json_is_string(json_object_get(run.unit, "path")))
+			json_array_append(uf, json_object_get(run.unit, "path"));
+		json_array_extend(uf, json_object_get(run.unit, "dropins"));
+		json_object_set_new(dist, "unit_files", uf);
+		const char *uerr = systemd_unit_error(run.unit);
+		if (uerr && !run.running) {
+			json_object_set_new(dist, "error", json_string(uerr));
+			run_release(&run);
+			return 0;
+		}
+	}
+
+	/* Its configuration file: --config/-c, else the variable, else the default. */
+	json_t *cli = json_object();
+	size_t nw = json_array_size(run.words);
+	const char **words = xcalloc(nw + 1, sizeof(*words));
+	for (size_t i = 0; i < nw; i++)
+		words[i] = json_string_value(json_array_get(run.words, i)) ? json_string_value(json_array_get(run.words, i)) : "";
+	rancher_cli_flags(cli, words, nw, bool_flags, run.words_origin);
+	const char *config = flag_or(cli, "config", "c", json_string_value(json_object_get(run.env, d->config_env)));
+	char *cfg = xstrdup(config ? config : d->config);
+	json_t *read = json_array(), *flags;
+	char *err = NULL;
+	flags = read_config(ctx->root, cfg, read, &err);
+	json_object_set_new(dist, "config_files", read);
+	if (!flags) {
+		json_object_set_new(dist, "error", jfmt(err));
+	} else {
+		/* The command line's flags come after the files' */
+		rancher_cli_flags(flags, words, nw, bool_flags, run.words_origin);
+		derive(ctx, &run, flags, dist);
+		json_object_set_new(dist, "understood", json_true());
+		json_decref(flags);
+	}
+	free(words);
+	free(cfg);
+	json_decref(cli);
+	run_release(&run);
+	return 0;
+}
+
+int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
+{
+	json_t *k8s = k8s_object(ctx->facts);
+	json_t *dist = json_object_get(k8s, "distribution");
+	if (!json_is_true(json_object_get(dist, "found")))
+		return 0;
 	const char *title = json_string_value(json_object_get(dist, "title"));
 	const char *role = json_string_value(json_object_get(dist, "role"));
 	json_t *ev = json_object_get(dist, "evidence");
+	const char *derr = json_string_value(json_object_get(dist, "error"));
+	int understood = json_is_true(json_object_get(dist, "understood"));
 	char *first = xstrdup(json_string_value(json_array_get(ev, 0)));
-	char *why = xasprintf("%s is present (%s%s): boxaudit does not derive the settings of its embedded "
-			      "kubelet%s yet, so this cannot be judged", title, first,
-			      json_array_size(ev) > 1 ? ", ..." : "",
-			      strcmp(role, "agent") ? ", API server, controller manager, scheduler and etcd" : "");
-	/* The kubelet's checks (a kubelet boxaudit understands wins: present stays true). */
-	not_understood(k8s, "kubelet", "present", why);
+	char *why = derr ? xasprintf("%s is present (%s%s) but its configuration cannot be read: %s", title, first,
+				     json_array_size(ev) > 1 ? ", ..." : "", derr)
+			 : xasprintf("%s is present (%s%s) but boxaudit could not derive how it runs this component",
+				     title, first, json_array_size(ev) > 1 ? ", ..." : "");
+	json_t *gaps = json_array();
+	/* The kubelet (one boxaudit derived or found wins: present stays true). */
 	json_t *kubelet = json_object_get(k8s, "kubelet");
 	if (!json_is_true(json_object_get(kubelet, "present"))) {
+		not_understood(k8s, "kubelet", "present", why);
+		kubelet = json_object_get(k8s, "kubelet");
 		json_t *files = json_object_get(kubelet, "files");
 		if (!json_is_object(files)) {
 			files = json_object();
@@ -166,37 +744,90 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 		}
 		json_object_set_new(files, "service", json_pack("{s:s}", "error", why));
 		json_object_set_new(files, "proxy_kubeconfig", json_pack("{s:s}", "error", why));
+		json_array_append_new(gaps, json_string("the kubelet"));
 	}
-	/* Both embed kube-proxy. */
+	/* Both embed kube-proxy, unless it is disabled. */
 	json_t *proxy = json_object_get(k8s, "proxy");
-	if (!json_is_true(json_object_get(proxy, "running")) && !json_is_true(json_object_get(proxy, "configured"))) {
+	json_t *cmds = json_object_get(dist, "commands");
+	if (!json_is_true(json_object_get(proxy, "running")) && !json_is_true(json_object_get(proxy, "configured")) &&
+	    (!understood || json_object_get(cmds, "kube-proxy"))) {
 		not_understood(k8s, "proxy", "running", why);
 		not_understood(k8s, "proxy", "configured", why);
+		json_array_append_new(gaps, json_string("kube-proxy"));
 	}
-	/* A server runs the control plane too; an agent is a worker. */
-	if (strcmp(role, "agent")) {
-		static const char *const comps[] = { "apiserver", "controller_manager", "scheduler", "etcd" };
-		json_t *cp = not_understood(k8s, "control_plane", "present", why);
-		for (size_t i = 0; i < sizeof(comps) / sizeof(comps[0]); i++)
-			not_understood(cp, comps[i], "found", why);
+	/* A server runs the control plane too (unless told not to); an agent is a worker. */
+	if (role && strcmp(role, "agent")) {
+		static const struct {
+			const char *key, *name, *disable;
+		} comps[] = {
+			{ "apiserver", "kube-apiserver", "disable-apiserver" },
+			{ "controller_manager", "kube-controller-manager", "disable-controller-manager" },
+			{ "scheduler", "kube-scheduler", "disable-scheduler" },
+			{ "etcd", "etcd", "disable-etcd" },
+		};
+		json_t *cp = json_object_get(k8s, "control_plane");
+		json_t *disabled = json_object_get(dist, "disabled");
+		const char *store = json_string_value(json_object_get(dist, "datastore"));
+		json_t *missing = json_array();
+		int any = 0;
+		for (size_t i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
+			if (json_is_true(json_object_get(json_object_get(cp, comps[i].key), "found"))) {
+				any = 1;
+				continue;
+			}
+			if (understood && (jstr_array_has(disabled, comps[i].disable) ||
+					   (!strcmp(comps[i].key, "etcd") && store && strcmp(store, "etcd"))))
+				continue;
+			json_array_append_new(missing, json_string(comps[i].name));
+		}
+		if (json_array_size(missing)) {
+			char *list = joined(missing);
+			const char *data = json_string_value(json_object_get(dist, "data_dir"));
+			char *cpwhy = derr ? xstrdup(why)
+				: !strcmp(json_string_value(json_object_get(dist, "name")), "rke2") ?
+				xasprintf("%s server is present (%s) but %s %s not found: RKE2 runs the control plane "
+					  "as static pods it writes under %s/agent/pod-manifests when it starts, and "
+					  "their manifests are not there", title, first, list,
+					  json_array_size(missing) > 1 ? "were" : "was", data ? data : "its data directory")
+				: xasprintf("%s server is present (%s) but boxaudit could not derive how it runs %s",
+					    title, first, list);
+			if (!any)
+				cp = not_understood(k8s, "control_plane", "present", cpwhy);
+			for (size_t i = 0; i < sizeof(comps) / sizeof(comps[0]); i++)
+				if (jstr_array_has(missing, comps[i].name))
+					not_understood(cp, comps[i].key, "found", cpwhy);
+			json_array_append_new(gaps, derr ? json_string("the control plane") :
+				jfmt(xasprintf("%s (%s)", list, strstr(cpwhy, "not found: ") ?
+					       strstr(cpwhy, "not found: ") + strlen("not found: ") : "not derived")));
+			free(cpwhy);
+			free(list);
+		}
+		json_decref(missing);
 	}
 	json_t *notes = json_object_get(ctx->facts, "notes");
 	if (json_is_array(notes)) {
-		char *all = xstrdup("");
-		size_t i;
-		json_t *e;
-		json_array_foreach(ev, i, e) {
-			char *next = xasprintf("%s%s%s", all, i ? ", " : "", json_string_value(e));
-			free(all);
-			all = next;
+		char *all = joined(ev);
+		char *files = joined(json_object_get(dist, "config_files"));
+		const char *store = json_string_value(json_object_get(dist, "datastore"));
+		if (json_array_size(gaps)) {
+			char *g = joined(gaps);
+			json_array_append_new(notes, jfmt(xasprintf(
+				"Kubernetes distribution %s (%s) found: %s. Not understood: %s%s%s; the checks that "
+				"depend on it are ERROR, not SKIP.", title, role, all, g, derr ? ", because its "
+				"configuration cannot be read: " : "", derr ? derr : "")));
+			free(g);
+		} else {
+			json_array_append_new(notes, jfmt(xasprintf(
+				"Kubernetes distribution %s (%s) found: %s. Its components' settings are derived from "
+				"%s, %s%s and %s's defaults%s%s.", title, role, all,
+				json_string_value(json_object_get(dist, "command_line")), *files ? "" : "no configuration file",
+				files, title, store ? "; datastore: " : "", store ? store : "")));
 		}
-		json_array_append_new(notes, jfmt(xasprintf("Kubernetes distribution %s (%s) found: %s. Not understood: "
-							    "its embedded components' settings; the CIS Kubernetes checks "
-							    "that depend on them are ERROR, not SKIP.", title, role, all)));
+		free(files);
 		free(all);
 	}
+	json_decref(gaps);
 	free(first);
 	free(why);
-	json_object_set_new(k8s, "distribution", dist);
 	return 0;
 }

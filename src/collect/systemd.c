@@ -13,7 +13,7 @@
 #include "base/banned.h"
 
 static const char *const unit_dirs[] = {
-	"/etc/systemd/system", "/run/systemd/system",
+	"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
 	"/usr/lib/systemd/system", "/lib/systemd/system", NULL
 };
 

@@ -2,6 +2,7 @@
  * systemd: resolve a unit the way systemd does, and derive its ExecStart.
  *
  * The unit file is the first of /etc/systemd/system, /run/systemd/system,
+ * /usr/local/lib/systemd/system (where RKE2's tarball installs its units),
  * /usr/lib/systemd/system and /lib/systemd/system that has it (a symlink to
  * /dev/null means masked).  Drop-ins are NAME.d/ *.conf from all of those
  * directories, a later directory's file of the same name shadowed by an
