@@ -268,3 +268,24 @@ void rancher_relabel(json_t *settings, const char *prefix, json_t *origins)
 		if (strcmp(key, "source"))
 			rancher_relabel(v, prefix, origins);
 }
+
+void rancher_relabel_exact(json_t *settings, const char *from, const char *to)
+{
+	if (json_is_array(settings)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(settings, i, e)
+			rancher_relabel_exact(e, from, to);
+		return;
+	}
+	if (!json_is_object(settings))
+		return;
+	const char *src = json_string_value(json_object_get(settings, "source"));
+	if (src && !strcmp(src, from))
+		json_object_set_new(settings, "source", json_string(to));
+	const char *key;
+	json_t *v;
+	json_object_foreach(settings, key, v)
+		if (strcmp(key, "source"))
+			rancher_relabel_exact(v, from, to);
+}

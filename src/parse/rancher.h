@@ -73,4 +73,7 @@ json_t *rancher_getargs(const char *program, const struct rancher_arg *defaults,
  */
 void rancher_relabel(json_t *settings, const char *prefix, json_t *origins);
 
+/* Replace every "source" (at any depth of settings) equal to from with to. */
+void rancher_relabel_exact(json_t *settings, const char *from, const char *to);
+
 #endif
