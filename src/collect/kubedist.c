@@ -62,16 +62,25 @@ struct distribution {
 	const char *data_dir;
 	int control_plane_pods;		/* the control plane runs as static pods it writes (RKE2) */
 	int always_etcd;		/* embedded etcd unless an external datastore is given (RKE2) */
+	const char *proc;		/* its process name, when not name */
+	int unsupported;		/* found, never derived: every check over it is ERROR */
 };
 
 static const struct distribution dists[] = {
 	{ "k3s", "k3s", "k3s.service", "k3s-agent.service",
 	  { "/usr/local/bin/k3s", "/usr/bin/k3s", "/etc/rancher/k3s/config.yaml", "/var/lib/rancher/k3s", NULL },
-	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0 },
+	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0, NULL, 0 },
 	{ "rke2", "RKE2", "rke2-server.service", "rke2-agent.service",
 	  { "/usr/local/bin/rke2", "/usr/bin/rke2", "/opt/rke2/bin/rke2", "/etc/rancher/rke2/config.yaml",
 	    "/var/lib/rancher/rke2", NULL },
-	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1 },
+	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1, NULL, 0 },
+	/* Present but not understood: their nodes are ERROR, never a silent "no kubelet". */
+	{ "k0s", "k0s", "k0scontroller.service", "k0sworker.service",
+	  { "/usr/local/bin/k0s", "/usr/bin/k0s", "/etc/k0s/k0s.yaml", "/var/lib/k0s", NULL },
+	  NULL, NULL, "/var/lib/k0s", 0, 0, NULL, 1 },
+	{ "microk8s", "MicroK8s", "snap.microk8s.daemon-kubelite.service", NULL,
+	  { "/snap/microk8s/current", "/var/snap/microk8s/current/args/kubelet", NULL },
+	  NULL, NULL, "/var/snap/microk8s/current", 0, 0, "kubelite", 1 },
 };
 
 /* Flags of k3s server/agent that take no value (urfave/cli BoolFlag), so "--flag word" keeps word apart. */
@@ -183,6 +192,8 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 	json_t *envs[2] = { NULL, NULL };
 	const char *unit_names[2] = { d->server_unit, d->agent_unit };
 	for (int i = 0; i < 2; i++) {
+		if (!unit_names[i])
+			continue;
 		units[i] = systemd_unit_collect_env(ctx->root, unit_names[i], &envs[i]);
 		if (json_is_true(json_object_get(units[i], "exists")) && !json_is_true(json_object_get(units[i], "masked")))
 			json_array_append_new(run->evidence, jfmt(xasprintf("unit:%s",
@@ -193,7 +204,7 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 			json_array_append_new(run->evidence, jfmt(xasprintf("file:%s", d->files[i])));
 
 	/* The process: root's and the host's only (another user's "k3s" is not the node's). */
-	const char *const names[] = { d->name, NULL };
+	const char *const names[] = { d->proc ? d->proc : d->name, NULL };
 	struct proc_info *procs = NULL;
 	size_t n = 0;
 	char *err = NULL;
@@ -686,6 +697,13 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 		}
 	}
 
+	if (d->unsupported) {
+		json_object_set_new(dist, "unsupported", json_true());
+		json_object_set_new(dist, "error", jfmt(xasprintf("boxaudit does not derive how %s runs its components",
+								   d->title)));
+		run_release(&run);
+		return 0;
+	}
 	/* Its configuration file: --config/-c, else the variable, else the default. */
 	json_t *cli = json_object();
 	size_t nw = json_array_size(run.words);
@@ -727,7 +745,10 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 	const char *derr = json_string_value(json_object_get(dist, "error"));
 	int understood = json_is_true(json_object_get(dist, "understood"));
 	char *first = xstrdup(json_string_value(json_array_get(ev, 0)));
-	char *why = derr ? xasprintf("%s is present (%s%s) but its configuration cannot be read: %s", title, first,
+	int unsupported = json_is_true(json_object_get(dist, "unsupported"));
+	char *why = unsupported ? xasprintf("%s is present (%s%s), but %s", title, first,
+					    json_array_size(ev) > 1 ? ", ..." : "", derr)
+		  : derr ? xasprintf("%s is present (%s%s) but its configuration cannot be read: %s", title, first,
 				     json_array_size(ev) > 1 ? ", ..." : "", derr)
 			 : xasprintf("%s is present (%s%s) but boxaudit could not derive how it runs this component",
 				     title, first, json_array_size(ev) > 1 ? ", ..." : "");
@@ -813,8 +834,9 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 			char *g = joined(gaps);
 			json_array_append_new(notes, jfmt(xasprintf(
 				"Kubernetes distribution %s (%s) found: %s. Not understood: %s%s%s; the checks that "
-				"depend on it are ERROR, not SKIP.", title, role, all, g, derr ? ", because its "
-				"configuration cannot be read: " : "", derr ? derr : "")));
+				"depend on it are ERROR, not SKIP.", title, role, all, g,
+				unsupported ? ": " : derr ? ", because its configuration cannot be read: " : "",
+				derr ? derr : "")));
 			free(g);
 		} else {
 			json_array_append_new(notes, jfmt(xasprintf(
