@@ -398,10 +398,25 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 		json_object_set_new(o, "argv_source", json_string("none"));
 	}
 	json_t *unit_err = json_object_get(unit, "error");
-	if (!argv && json_is_string(unit_err))
+	static const char *const binaries[] = { "/usr/bin/kubelet", "/usr/local/bin/kubelet", "/opt/bin/kubelet",
+						"/home/kubernetes/bin/kubelet", NULL };
+	const char *binary = NULL;
+	for (size_t i = 0; !argv && !json_is_true(json_object_get(unit, "exists")) && binaries[i] && !binary; i++)
+		if (file_exists(r, binaries[i]))
+			binary = binaries[i];
+	if (!argv && json_is_string(unit_err)) {
 		/* No process, and kubelet.service could not be looked up: unknown, not absent. */
 		json_object_set_new(o, "present", json_pack("{s:O}", "error", unit_err));
-	else
+	} else if (binary) {
+		/* Installed, but nothing says how it runs: its settings cannot be known. */
+		json_t *why = json_sprintf("a kubelet is installed (%s) but no process, kubelet.service or known "
+					   "distribution says how it runs, so its settings cannot be derived", binary);
+		if (json_is_array(notes))
+			json_array_append_new(notes, json_sprintf("Not understood: %s; the kubelet's checks are ERROR, "
+								  "not SKIP.", json_string_value(why)));
+		json_object_set_new(o, "present", json_pack("{s:o}", "error", why));
+		json_object_set_new(o, "installed", json_true());
+	} else
 		json_object_set_new(o, "present",
 				    json_boolean(argv || json_is_true(json_object_get(unit, "exists"))));
 	json_t *service = json_array();
