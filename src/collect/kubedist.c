@@ -619,6 +619,12 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 		if (exists(r, p))
 			json_array_append_new(admin, json_string(p));
 		free(p);
+		/* the cluster-admin kubeconfig it writes for users (--write-kubeconfig, mode --write-kubeconfig-mode) */
+		char *dflt = xasprintf("/etc/rancher/%s/%s.yaml", d->name, d->name);
+		const char *w = flag_or(flags, "write-kubeconfig", "o", dflt);
+		if (*w == '/' && exists(r, w))
+			json_array_append_new(admin, json_string(w));
+		free(dflt);
 		json_object_set_new(dist, "admin_kubeconfigs", admin);
 		free(s);
 	}
