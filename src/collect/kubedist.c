@@ -354,6 +354,33 @@ static const char *flag_or(json_t *flags, const char *flag, const char *shortf, 
 	return s && *s ? s : dflt;
 }
 
+/*
+ * The environment variables its flags read (urfave/cli EnvVar), for the
+ * flags neither the command line nor a file gives: PREFIX_NAME.
+ */
+static void env_flags(json_t *flags, json_t *env, const char *prefix, const char *origin)
+{
+	static const struct {
+		const char *var, *flag;
+	} vars[] = {
+		{ "DATA_DIR", "data-dir" }, { "NODE_NAME", "node-name" }, { "URL", "server" },
+		{ "KUBECONFIG_OUTPUT", "write-kubeconfig" }, { "KUBECONFIG_MODE", "write-kubeconfig-mode" },
+		{ "DATASTORE_ENDPOINT", "datastore-endpoint" }, { "DATASTORE_CAFILE", "datastore-cafile" },
+		{ "DATASTORE_CERTFILE", "datastore-certfile" }, { "DATASTORE_KEYFILE", "datastore-keyfile" },
+		{ "CLUSTER_INIT", "cluster-init" }, { "SELINUX", "selinux" },
+	};
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		char *name = xasprintf("%s_%s", prefix, vars[i].var);
+		const char *v = json_string_value(json_object_get(env, name));
+		if (v && *v && !json_object_get(flags, vars[i].flag)) {
+			char *o = xasprintf("env:%s (%s)", name, origin);
+			json_object_set_new(flags, vars[i].flag, json_pack("[{s:s,s:s}]", "value", v, "origin", o));
+			free(o);
+		}
+		free(name);
+	}
+}
+
 /* A growing list of default arguments whose strings the list owns. */
 struct args {
 	struct rancher_arg *v;
@@ -373,6 +400,21 @@ static void arg(struct args *a, const char *key, const char *fmt, ...)
 	ALLOC_GROW(a->owned, a->nowned + 1, a->owned_alloc);
 	a->owned[a->nowned++] = v;
 	a->v[a->n++] = (struct rancher_arg){ key, v, a->origin };
+}
+
+/* KEY from a k3s flag when it is given (its value and origin), else dflt (when not NULL) as a default. */
+static void arg_or(struct args *a, const char *key, json_t *flags, const char *flag, const char *dflt)
+{
+	json_t *v = rancher_last(flags, flag);
+	const char *s = json_string_value(json_object_get(v, "value"));
+	if (s && *s) {
+		const char *saved = a->origin;
+		a->origin = json_string_value(json_object_get(v, "origin"));
+		arg(a, key, "%s", s);
+		a->origin = saved;
+	} else if (dflt) {
+		arg(a, key, "%s", dflt);
+	}
 }
 
 static void args_release(struct args *a)
@@ -423,10 +465,10 @@ static char *kubelet_defaults(const char *data, int protect_kernel_defaults)
 			 data, protect_kernel_defaults ? "true" : "false", data, data, data);
 }
 
-/* The node name k3s registers: --node-name, K3S_NODE_NAME, else the host name (lower case). */
-static char *node_name(const struct rootfs *r, json_t *flags, json_t *env, const char *envname)
+/* The node name k3s registers: --node-name (or K3S_NODE_NAME), else the host name (lower case). */
+static char *node_name(const struct rootfs *r, json_t *flags)
 {
-	const char *s = flag_or(flags, "node-name", NULL, json_string_value(json_object_get(env, envname)));
+	const char *s = flag_or(flags, "node-name", NULL, NULL);
 	if (s && *s)
 		return xstrdup(s);
 	struct buf b;
@@ -456,16 +498,12 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 	const struct rootfs *r = ctx->root;
 	json_t *commands = json_object();
 	json_object_set_new(dist, "commands", commands);
-	char *env_data = xasprintf("%s_DATA_DIR", !strcmp(d->name, "k3s") ? "K3S" : "RKE2");
-	const char *data = flag_or(flags, "data-dir", "d", json_string_value(json_object_get(run->env, env_data)));
-	free(env_data);
-	if (!data)
-		data = d->data_dir;
+	/* K3S_DATA_DIR, K3S_NODE_NAME, ... are in flags already (env_flags) */
+	const char *data = flag_or(flags, "data-dir", "d", d->data_dir);
 	json_object_set_new(dist, "data_dir", json_string(data));
 	char *src_agent = xasprintf("default(%s agent)", d->name), *src_server = xasprintf("default(%s server)", d->name);
-	char *env_node = xasprintf("%s_NODE_NAME", !strcmp(d->name, "k3s") ? "K3S" : "RKE2");
-	char *node = node_name(r, flags, run->env, env_node);
-	free(env_node);
+	char *node = node_name(r, flags);
+	int node_given = rancher_last(flags, "node-name") != NULL;
 	char *how = xasprintf("%s %s (%s, %s's configuration files and defaults)", d->name, run->role,
 			      run->words_origin, d->name);
 
@@ -475,7 +513,10 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 	arg(&a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
 	arg(&a, "read-only-port", "0");
 	/* Always set: to the node name, which defaults to the host name. */
-	arg(&a, "hostname-override", "%s", node ? node : "(this node's host name)");
+	if (node_given)
+		arg_or(&a, "hostname-override", flags, "node-name", NULL);
+	else
+		arg(&a, "hostname-override", "%s", node ? node : "(this node's host name)");
 	if (!rancher_bool(flags, "disable-cloud-controller"))
 		arg(&a, "cloud-provider", "external");
 	json_t *kc = command(commands, "kubelet", &a, flags, "kubelet-arg", how);
@@ -497,11 +538,14 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 		arg(&a, "proxy-mode", "iptables");
 		arg(&a, "healthz-bind-address", "127.0.0.1");
 		arg(&a, "kubeconfig", "%s/agent/kubeproxy.kubeconfig", data);
-		arg(&a, "cluster-cidr", "%s", flag_or(flags, "cluster-cidr", NULL, "10.42.0.0/16"));
+		arg_or(&a, "cluster-cidr", flags, "cluster-cidr", "10.42.0.0/16");
 		arg(&a, "conntrack-max-per-core", "0");
 		arg(&a, "conntrack-tcp-timeout-established", "0s");
 		arg(&a, "conntrack-tcp-timeout-close-wait", "0s");
-		arg(&a, "hostname-override", "%s", node ? node : "(this node's host name)");
+		if (node_given)
+			arg_or(&a, "hostname-override", flags, "node-name", NULL);
+		else
+			arg(&a, "hostname-override", "%s", node ? node : "(this node's host name)");
 		command(commands, "kube-proxy", &a, flags, "kube-proxy-arg", how);
 	}
 
@@ -526,7 +570,7 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 		char *s = xasprintf("%s/server", data);
 		if (!rancher_bool(flags, "disable-apiserver")) {
 			a = (struct args){ .origin = src_server };
-			arg(&a, "advertise-port", "%s", flag_or(flags, "https-listen-port", NULL, "6443"));
+			arg_or(&a, "advertise-port", flags, "https-listen-port", "6443");
 			arg(&a, "allow-privileged", "true");
 			arg(&a, "anonymous-auth", "false");
 			arg(&a, "api-audiences", "https://kubernetes.default.svc.cluster.local,%s", d->name);
@@ -544,14 +588,10 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 				arg(&a, "etcd-keyfile", "%s/tls/etcd/client.key", s);
 				arg(&a, "etcd-servers", "https://127.0.0.1:2379");
 			} else if (!strcmp(store, "external-etcd")) {
-				arg(&a, "etcd-servers", "%s", endpoint);
-				const char *f;
-				if ((f = flag_or(flags, "datastore-cafile", NULL, NULL)))
-					arg(&a, "etcd-cafile", "%s", f);
-				if ((f = flag_or(flags, "datastore-certfile", NULL, NULL)))
-					arg(&a, "etcd-certfile", "%s", f);
-				if ((f = flag_or(flags, "datastore-keyfile", NULL, NULL)))
-					arg(&a, "etcd-keyfile", "%s", f);
+				arg_or(&a, "etcd-servers", flags, "datastore-endpoint", NULL);
+				arg_or(&a, "etcd-cafile", flags, "datastore-cafile", NULL);
+				arg_or(&a, "etcd-certfile", flags, "datastore-certfile", NULL);
+				arg_or(&a, "etcd-keyfile", flags, "datastore-keyfile", NULL);
 			} else {
 				arg(&a, "etcd-servers", "unix://kine.sock");
 			}
@@ -575,8 +615,8 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 			arg(&a, "service-account-issuer", "https://kubernetes.default.svc.cluster.local");
 			arg(&a, "service-account-key-file", "%s/tls/service.key", s);
 			arg(&a, "service-account-signing-key-file", "%s/tls/service.current.key", s);
-			arg(&a, "service-cluster-ip-range", "%s", flag_or(flags, "service-cidr", NULL, "10.43.0.0/16"));
-			arg(&a, "service-node-port-range", "%s", flag_or(flags, "service-node-port-range", NULL, "30000-32767"));
+			arg_or(&a, "service-cluster-ip-range", flags, "service-cidr", "10.43.0.0/16");
+			arg_or(&a, "service-node-port-range", flags, "service-node-port-range", "30000-32767");
 			arg(&a, "storage-backend", "etcd3");
 			arg(&a, "tls-cert-file", "%s/tls/serving-kube-apiserver.crt", s);
 			arg(&a, "tls-private-key-file", "%s/tls/serving-kube-apiserver.key", s);
@@ -588,7 +628,7 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 			arg(&a, "authentication-kubeconfig", "%s/cred/controller.kubeconfig", s);
 			arg(&a, "authorization-kubeconfig", "%s/cred/controller.kubeconfig", s);
 			arg(&a, "bind-address", "127.0.0.1");
-			arg(&a, "cluster-cidr", "%s", flag_or(flags, "cluster-cidr", NULL, "10.42.0.0/16"));
+			arg_or(&a, "cluster-cidr", flags, "cluster-cidr", "10.42.0.0/16");
 			arg(&a, "kubeconfig", "%s/cred/controller.kubeconfig", s);
 			arg(&a, "profiling", "false");
 			arg(&a, "root-ca-file", "%s/tls/server-ca.crt", s);
@@ -718,6 +758,7 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 		words[i] = json_string_value(json_array_get(run.words, i)) ? json_string_value(json_array_get(run.words, i)) : "";
 	rancher_cli_flags(cli, words, nw, bool_flags, run.words_origin);
 	const char *config = flag_or(cli, "config", "c", json_string_value(json_object_get(run.env, d->config_env)));
+	const char *prefix = !strcmp(d->name, "k3s") ? "K3S" : "RKE2";
 	char *cfg = xstrdup(config ? config : d->config);
 	json_t *read = json_array(), *flags;
 	char *err = NULL;
@@ -728,6 +769,7 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 	} else {
 		/* The command line's flags come after the files' */
 		rancher_cli_flags(flags, words, nw, bool_flags, run.words_origin);
+		env_flags(flags, run.env, prefix, run.words_origin);
 		derive(ctx, &run, flags, dist);
 		json_object_set_new(dist, "understood", json_true());
 		json_decref(flags);
