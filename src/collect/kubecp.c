@@ -396,15 +396,6 @@ static void walk_pki(const struct rootfs *r, const char *dir, int depth, json_t 
 	rootfs_free_list(names, n);
 }
 
-static int exists(const struct rootfs *r, const char *p)
-{
-	struct stat st;
-	char *err = NULL;
-	int ok = rootfs_stat(r, p, 1, &st, &err) == 0;
-	free(err);
-	return ok;
-}
-
 /* files.* of a component: what its configuration names, as host paths. */
 static void component_files(const struct rootfs *r, const struct cp_component *cc, const struct origin *o,
 			    json_t *comp, json_t *files, json_t *notes)
@@ -448,36 +439,6 @@ static void component_files(const struct rootfs *r, const struct cp_component *c
 			free(rel);
 		}
 	}
-}
-
-/* {NAME: VALUE} of /proc/PID/environ, only the variables that start with prefix. */
-static json_t *proc_env(const struct rootfs *r, pid_t pid, const char *prefix)
-{
-	json_t *env = json_object();
-	if (!prefix)
-		return env;
-	char *p = xasprintf("/proc/%d/environ", (int)pid), *err = NULL;
-	struct buf b;
-	buf_init(&b, PROC_ARGV_CAP);
-	size_t pl = strlen(prefix);
-	if (rootfs_read(r, p, PROC_ARGV_CAP, &b, &err) == 0) {
-		for (size_t i = 0; i < b.len;) {
-			const char *s = b.data + i;
-			size_t n = strnlen(s, b.len - i);
-			const char *eq = memchr(s, '=', n);
-			if (eq && n > pl && !strncmp(s, prefix, pl) && s[pl] == '_') {
-				char *k = xstrndup(s, (size_t)(eq - s)), *v = xstrndup(eq + 1, n - (size_t)(eq - s) - 1);
-				json_object_set_new(env, k, json_string(v));
-				free(k);
-				free(v);
-			}
-			i += n + 1;
-		}
-	}
-	free(err);
-	buf_release(&b);
-	free(p);
-	return env;
 }
 
 /* The container's env: name/value pairs (valueFrom cannot be known on the node). */
@@ -560,7 +521,7 @@ static json_t *collect_component(struct collect_ctx *ctx, const struct cp_compon
 		json_t *argv = json_incref(json_object_get(o.argv, "argv"));
 		json_object_set_new(comp, "process", o.argv);
 		o.argv = argv;
-		o.env = proc_env(r, procs[k].pid, def->cp.env_prefix);
+		o.env = def->cp.env_prefix ? proc_environ(r, procs[k].pid, def->cp.env_prefix) : json_object();
 		char *link = xasprintf("/proc/%d/cwd", (int)procs[k].pid), *t = NULL;
 		o.cwd = rootfs_readlink(r, link, &t, &err) == 0 && *t == '/' ? t : (free(t), xstrdup("/"));
 		free(err);
@@ -710,7 +671,7 @@ spec:
 	/* The file that says how it starts: its manifest, else its unit and drop-ins. */
 	if (!json_object_get(files, "spec")) {
 		json_t *spec = json_array();
-		if (m && m->path && exists(r, m->path))
+		if (m && m->path && kube_exists(r, m->path))
 			json_array_append_new(spec, json_string(m->path));
 		else if (json_is_true(json_object_get(u, "exists")) && json_is_string(json_object_get(u, "path"))) {
 			json_array_append(spec, json_object_get(u, "path"));
@@ -886,7 +847,7 @@ int collect_control_plane(struct collect_ctx *ctx)
 	static const char *const admins[] = { "admin.conf", "super-admin.conf", NULL };
 	for (int i = 0; present && admins[i]; i++) {
 		char *p = path_join(kdir, admins[i]);
-		if (exists(ctx->root, p))
+		if (kube_exists(ctx->root, p))
 			json_array_append_new(admin, json_string(p));
 		free(p);
 	}

@@ -11,6 +11,7 @@
 #include "collect/proc.h"
 #include "parse/proctext.h"
 #include "base/limits.h"
+#include "base/jstr.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -437,4 +438,31 @@ void proc_note_rejected(json_t *notes, const char *what, const json_t *record)
 			json_integer_value(json_object_get(c, "pid")), json_integer_value(json_object_get(c, "uid")),
 			what, json_string_value(json_object_get(c, "reason"))));
 	}
+}
+
+json_t *proc_environ(const struct rootfs *r, pid_t pid, const char *prefix)
+{
+	json_t *env = json_object();
+	char *p = xasprintf("/proc/%d/environ", (int)pid), *err = NULL;
+	struct buf b;
+	buf_init(&b, PROC_ARGV_CAP);
+	size_t pl = prefix ? strlen(prefix) : 0;
+	if (rootfs_read(r, p, PROC_ARGV_CAP, &b, &err) == 0) {
+		for (size_t i = 0; i < b.len;) {
+			const char *s = b.data + i;
+			size_t n = strnlen(s, b.len - i);
+			const char *eq = memchr(s, '=', n);
+			if (eq && (!prefix || (n > pl && !strncmp(s, prefix, pl) && s[pl] == '_'))) {
+				char *k = xstrndup(s, (size_t)(eq - s)), *v = xstrndup(eq + 1, n - (size_t)(eq - s) - 1);
+				json_object_set_new(env, k, jstr(v));
+				free(k);
+				free(v);
+			}
+			i += n + 1;
+		}
+	}
+	free(err);
+	buf_release(&b);
+	free(p);
+	return env;
 }

@@ -48,6 +48,12 @@ void proc_info_free_all(struct proc_info *v, size_t n);
 json_t *proc_info_json(const struct proc_info *p);
 
 /*
+ * {NAME: VALUE} of /proc/PID/environ (bounded; not for the facts: values
+ * may be secrets), only the variables PREFIX_* when prefix is not NULL.
+ */
+json_t *proc_environ(const struct rootfs *r, pid_t pid, const char *prefix);
+
+/*
  * Which of several processes of one name is the host's service.  A name is
  * no evidence: anyone can run a binary called dockerd.  Only what an
  * unprivileged user cannot forge counts (docs/SECURITY.md):

@@ -244,48 +244,59 @@ json_t *rancher_getargs(const char *program, const struct rancher_arg *defaults,
 	return argv;
 }
 
-void rancher_relabel(json_t *settings, const char *prefix, json_t *origins)
+/* Call fn on every object of v holding a "source" string, at any depth. */
+static void each_source(json_t *v, void (*fn)(json_t *o, const char *src, const void *arg), const void *arg)
 {
-	size_t pl = strlen(prefix);
-	if (json_is_array(settings)) {
+	if (json_is_array(v)) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(settings, i, e)
-			rancher_relabel(e, prefix, origins);
+		json_array_foreach(v, i, e)
+			each_source(e, fn, arg);
 		return;
 	}
-	if (!json_is_object(settings))
+	if (!json_is_object(v))
 		return;
-	const char *src = json_string_value(json_object_get(settings, "source"));
-	if (src && !strncmp(src, prefix, pl) && !strncmp(src + pl, "--", 2)) {
-		json_t *o = json_object_get(origins, src + pl + 2);
-		if (json_is_string(o))
-			json_object_set(settings, "source", o);
-	}
+	const char *src = json_string_value(json_object_get(v, "source"));
+	if (src)
+		fn(v, src, arg);
 	const char *key;
-	json_t *v;
-	json_object_foreach(settings, key, v)
+	json_t *m;
+	json_object_foreach(v, key, m)
 		if (strcmp(key, "source"))
-			rancher_relabel(v, prefix, origins);
+			each_source(m, fn, arg);
+}
+
+struct relabel {
+	const char *prefix, *from, *to;
+	json_t *origins;
+};
+
+static void relabel_flag(json_t *o, const char *src, const void *arg)
+{
+	const struct relabel *r = arg;
+	size_t pl = strlen(r->prefix);
+	if (!strncmp(src, r->prefix, pl) && !strncmp(src + pl, "--", 2)) {
+		json_t *to = json_object_get(r->origins, src + pl + 2);
+		if (json_is_string(to))
+			json_object_set(o, "source", to);
+	}
+}
+
+static void relabel_exact(json_t *o, const char *src, const void *arg)
+{
+	const struct relabel *r = arg;
+	if (!strcmp(src, r->from))
+		json_object_set_new(o, "source", json_string(r->to));
+}
+
+void rancher_relabel(json_t *settings, const char *prefix, json_t *origins)
+{
+	struct relabel r = { .prefix = prefix, .origins = origins };
+	each_source(settings, relabel_flag, &r);
 }
 
 void rancher_relabel_exact(json_t *settings, const char *from, const char *to)
 {
-	if (json_is_array(settings)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(settings, i, e)
-			rancher_relabel_exact(e, from, to);
-		return;
-	}
-	if (!json_is_object(settings))
-		return;
-	const char *src = json_string_value(json_object_get(settings, "source"));
-	if (src && !strcmp(src, from))
-		json_object_set_new(settings, "source", json_string(to));
-	const char *key;
-	json_t *v;
-	json_object_foreach(settings, key, v)
-		if (strcmp(key, "source"))
-			rancher_relabel_exact(v, from, to);
+	struct relabel r = { .from = from, .to = to };
+	each_source(settings, relabel_exact, &r);
 }

@@ -13,10 +13,7 @@ top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-$top}
 bin=${BOXAUDIT:-$build/boxaudit}
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP not root"; exit 77; }
-fake=$build/tests/unit/fake_kubelet
-[ -x "$fake" ] || { echo "1..0 # SKIP no stand-in ($fake: built with cmocka)"; exit 77; }
-command -v jq >/dev/null || { echo "1..0 # SKIP no jq"; exit 77; }
+needs_standin
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
 	if [ -n "$(ps -eo comm= | grep -x "$c")" ]; then echo "1..0 # SKIP a $c is already running"; exit 77; fi
 done

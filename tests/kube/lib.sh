@@ -14,3 +14,12 @@ expect() {
 		notok "$1: $2 $3${4:+ from $4}" "got $st from $src; $(jq -c '.checks[] | select(.id == "'"$2"'") | {reason}' "$dir/$1.json" 2>/dev/null)"
 	fi
 }
+
+# needs_standin: skip (77) unless root, with the stand-in binary and jq;
+# sets $fake.  Needs $build.
+needs_standin() {
+	[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP not root"; exit 77; }
+	fake=$build/tests/unit/fake_kubelet
+	[ -x "$fake" ] || { echo "1..0 # SKIP no stand-in ($fake: built with cmocka)"; exit 77; }
+	command -v jq >/dev/null || { echo "1..0 # SKIP no jq"; exit 77; }
+}
