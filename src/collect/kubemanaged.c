@@ -14,8 +14,11 @@
  *   (/etc/os-release ID=cos) is supporting evidence only, since COS runs
  *   without Kubernetes too;
  * - AKS: /etc/kubernetes/azure.json together with /etc/default/kubelet
- *   (AgentBaker's kubelet flags).  azure.json holds the node's cloud
- *   credentials: it is only stat'd, never opened.
+ *   (AgentBaker's kubelet flags) and AgentBaker's provisioning directory
+ *   /opt/azure/containers.  A self-managed kubeadm node on Azure (Cluster
+ *   API for Azure) has azure.json and, from the kubeadm packages,
+ *   /etc/default/kubelet too: it stays a CIS Kubernetes node.  azure.json
+ *   holds the node's cloud credentials: it is only stat'd, never opened.
  * The first provider whose evidence holds wins (a node is one of them).
  */
 #include "config.h"
@@ -69,8 +72,8 @@ static const struct provider providers[] = {
 	  "cos" },
 	{ "aks", "Azure AKS",
 	  { { "/etc/kubernetes/azure.json", NULL }, { "/etc/default/kubelet", NULL }, { NULL, NULL } },
-	  { { NULL, NULL } },
-	  { { "/opt/azure/containers", NULL }, { "/etc/kubernetes/certs/ca.crt", NULL }, { NULL, NULL } },
+	  { { "/opt/azure/containers", NULL }, { NULL, NULL } },
+	  { { "/etc/kubernetes/certs/ca.crt", NULL }, { NULL, NULL } },
 	  NULL },
 };
 
