@@ -395,15 +395,6 @@ static void walk_pki(const struct rootfs *r, const char *dir, int depth, json_t 
 	rootfs_free_list(names, n);
 }
 
-static int exists(const struct rootfs *r, const char *p)
-{
-	struct stat st;
-	char *err = NULL;
-	int ok = rootfs_stat(r, p, 1, &st, &err) == 0;
-	free(err);
-	return ok;
-}
-
 /* files.* of a component: what its configuration names, as host paths. */
 static void component_files(const struct rootfs *r, const struct cp_component *cc, const struct origin *o,
 			    json_t *comp, json_t *files, json_t *notes)
@@ -696,7 +687,7 @@ spec:
 	/* The file that says how it starts: its manifest, else its unit and drop-ins. */
 	if (!json_object_get(files, "spec")) {
 		json_t *spec = json_array();
-		if (m && m->path && exists(r, m->path))
+		if (m && m->path && rootfs_exists(r, m->path))
 			json_array_append_new(spec, json_string(m->path));
 		else if (json_is_true(json_object_get(u, "exists")) && json_is_string(json_object_get(u, "path"))) {
 			json_array_append(spec, json_object_get(u, "path"));
@@ -864,7 +855,7 @@ int collect_control_plane(struct collect_ctx *ctx)
 	static const char *const admins[] = { "admin.conf", "super-admin.conf", NULL };
 	for (int i = 0; present && admins[i]; i++) {
 		char *p = path_join(kdir, admins[i]);
-		if (exists(ctx->root, p))
+		if (rootfs_exists(ctx->root, p))
 			json_array_append_new(admin, json_string(p));
 		free(p);
 	}

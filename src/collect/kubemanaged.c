@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "collect/collector.h"
 #include "collect/rootfs.h"
 #include "collect/kubemanaged.h"
@@ -77,15 +76,6 @@ static const struct provider providers[] = {
 	  NULL },
 };
 
-static int exists(const struct rootfs *r, const char *path)
-{
-	struct stat st;
-	char *err = NULL;
-	int rc = rootfs_stat(r, path, 1, &st, &err);
-	free(err);
-	return rc == 0;
-}
-
 static void add_evidence(json_t *evidence, const char *path)
 {
 	char *s = xasprintf("file:%s", path);
@@ -98,7 +88,7 @@ static size_t find(const struct rootfs *r, const struct marker *m, json_t *evide
 {
 	size_t n = 0;
 	for (size_t i = 0; m[i].path; i++)
-		if (exists(r, m[i].path)) {
+		if (rootfs_exists(r, m[i].path)) {
 			add_evidence(evidence, m[i].path);
 			if (variant && !*variant && m[i].variant)
 				*variant = m[i].variant;
@@ -183,15 +173,7 @@ int collect_kubernetes_managed(struct collect_ctx *ctx)
 	json_object_set_new(managed, "os_release", os ? os : json_null());
 	json_t *notes = json_object_get(ctx->facts, "notes");
 	if (json_is_array(notes)) {
-		json_t *ev = json_object_get(managed, "evidence");
-		char *all = xstrdup("");
-		size_t i;
-		json_t *e;
-		json_array_foreach(ev, i, e) {
-			char *next = xasprintf("%s%s%s", all, i ? ", " : "", json_string_value(e));
-			free(all);
-			all = next;
-		}
+		char *all = jstr_array_join(json_object_get(managed, "evidence"), ", ");
 		const char *variant = json_string_value(json_object_get(managed, "variant"));
 		char *note = xasprintf("Managed Kubernetes node: %s%s%s%s (%s); its CIS benchmark applies instead of "
 				       "CIS Kubernetes.",
