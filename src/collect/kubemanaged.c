@@ -175,8 +175,8 @@ int collect_kubernetes_managed(struct collect_ctx *ctx)
 	if (json_is_array(notes)) {
 		char *all = jstr_array_join(json_object_get(managed, "evidence"), ", ");
 		const char *variant = json_string_value(json_object_get(managed, "variant"));
-		char *note = xasprintf("Managed Kubernetes node: %s%s%s%s (%s); its CIS benchmark applies instead of "
-				       "CIS Kubernetes.",
+		char *note = xasprintf("Managed Kubernetes node: %s%s%s%s (%s); auto-detection selects its provider's CIS "
+				       "benchmark rather than CIS Kubernetes.",
 				       json_string_value(json_object_get(managed, "title")),
 				       variant ? ", " : "", variant ? variant : "", variant ? " image" : "", all);
 		json_array_append_new(notes, jstr(note));
