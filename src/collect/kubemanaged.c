@@ -97,7 +97,7 @@ static size_t find(const struct rootfs *r, const struct marker *m, json_t *evide
 	return n;
 }
 
-/* /etc/os-release as {ID, VERSION_ID}, or NULL when absent or not understood. */
+/* /etc/os-release as {ID, VERSION_ID} ({value, source} each), or NULL when absent or not understood. */
 static json_t *os_release(const struct rootfs *r)
 {
 	static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release", NULL };
@@ -115,13 +115,16 @@ static json_t *os_release(const struct rootfs *r)
 		free(err);
 		if (!env)
 			return NULL;
+		/* {value, source} as every setting: the file is the evidence a rule shows. */
 		json_t *out = json_object();
 		const char *keys[] = { "ID", "VERSION_ID" };
+		char *src = xasprintf("file:%s", paths[i]);
 		for (size_t k = 0; k < 2; k++) {
 			json_t *v = json_object_get(env, keys[k]);
 			if (json_is_string(v))
-				json_object_set(out, keys[k], v);
+				json_object_set_new(out, keys[k], json_pack("{s:O,s:s}", "value", v, "source", src));
 		}
+		free(src);
 		json_decref(env);
 		return out;
 	}
@@ -143,7 +146,7 @@ static int detect(const struct rootfs *r, const struct provider *p, json_t *os, 
 		return 0;
 	}
 	find(r, p->extra, evidence, NULL);
-	const char *id = json_string_value(json_object_get(os, "ID"));
+	const char *id = json_string_value(json_object_get(json_object_get(os, "ID"), "value"));
 	if (p->os_id && id && !strcmp(id, p->os_id)) {
 		char *s = xasprintf("os-release:ID=%s", id);
 		json_array_append_new(evidence, jstr(s));
@@ -166,8 +169,9 @@ int collect_kubernetes_managed(struct collect_ctx *ctx)
 	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]) && !managed; i++)
 		detect(ctx->root, &providers[i], os, &managed);
 	if (!managed) {
-		json_object_set_new(k8s, "managed", json_pack("{s:b,s:n,s:[]}", "found", 0, "provider", "evidence"));
-		json_decref(os);
+		/* os_release stays: a benchmark chosen with --benchmark still judges the node's image. */
+		json_object_set_new(k8s, "managed", json_pack("{s:b,s:n,s:[],s:o}", "found", 0, "provider", "evidence",
+							      "os_release", os ? os : json_null()));
 		return 0;
 	}
 	json_object_set_new(managed, "os_release", os ? os : json_null());
