@@ -36,6 +36,16 @@ done
 "$bin" --root "$top/tests/cases/pss/variants/root" --no-api --benchmark k8s-pss-restricted --format json \
 	> "$work/pss.json" 2>/dev/null
 check "$work/pss.json" "a Pod Security Standards report matches the schema"
+# The managed-node platforms (eks, gke, aks), auto-selected, with failures.
+for c in managed-eks-al2023-weak managed-gke-weak managed-aks-weak; do
+	cp -a "$top/tests/cases/kube/$c" "$work/$c"
+	rm -f "$work/$c/root"
+	mkdir "$work/$c/root"
+	cp -a "$top/tests/cases/kube/$c/root/." "$work/$c/root/"
+	(cd "$work/$c/root" && CASE="$top/tests/cases/kube/$c" sh -e "$work/$c/setup") >/dev/null 2>&1
+	"$bin" --root "$work/$c/root" --no-api --format json > "$work/$c.json" 2>/dev/null
+	check "$work/$c.json" "report of $c (platform $(jq -r '.benchmarks[0].platform' "$work/$c.json")) matches the schema"
+done
 # A report that breaks the contract must be caught by the check itself.
 jq '.checks[0].status = "MAYBE"' "$work/docker-hardened.json" > "$work/broken.json"
 n=$((n + 1))

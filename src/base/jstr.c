@@ -123,3 +123,26 @@ int jstr_array_has(const json_t *a, const char *s)
 			return 1;
 	return 0;
 }
+
+char *jstr_array_join(const json_t *a, const char *sep)
+{
+	size_t len = 1, n = 0, i;
+	json_t *e;
+	json_array_foreach(a, i, e)
+		if (json_is_string(e))
+			len += json_string_length(e) + (n++ ? strlen(sep) : 0);
+	char *out = xmalloc(len), *p = out;
+	n = 0;
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e))
+			continue;
+		if (n++) {
+			memcpy(p, sep, strlen(sep));
+			p += strlen(sep);
+		}
+		memcpy(p, json_string_value(e), json_string_length(e));
+		p += json_string_length(e);
+	}
+	*p = '\0';
+	return out;
+}

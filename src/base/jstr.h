@@ -38,4 +38,7 @@ char *jstr_brief(const json_t *v);
 /* Whether array a holds the string s (elements of other types are not s). */
 int jstr_array_has(const json_t *a, const char *s);
 
+/* The strings of array a joined by sep, as a new string (other elements are skipped). */
+char *jstr_array_join(const json_t *a, const char *sep);
+
 #endif

@@ -41,6 +41,8 @@
 #define STATIC_POD_MAX_FILES 256
 #define PKI_MAX_FILES 1024
 #define PKI_MAX_DEPTH 4
+/* /etc/os-release, read to tell a managed node's image (collect/kubemanaged.c). */
+#define OS_RELEASE_CAP (64u << 10)
 
 /* An OCI runtime spec (a bundle's config.json; a privileged one with every device is ~25 KB). */
 #define OCI_SPEC_CAP (4u << 20)

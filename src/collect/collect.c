@@ -11,6 +11,7 @@
 #include "collect/kube.h"
 #include "collect/kubecp.h"
 #include "collect/kubedist.h"
+#include "collect/kubemanaged.h"
 #include "collect/oci.h"
 #include "collect/users.h"
 #include "facts/facts.h"
@@ -121,6 +122,8 @@ static const struct collector {
 	{ "kubernetes-control-plane", control_plane_prefixes, collect_control_plane },
 	/* after both: a k3s or RKE2 node turns what they could not derive into errors */
 	{ "kubernetes-distribution-check", control_plane_prefixes, collect_kubernetes_distribution_check },
+	/* a managed node (EKS, GKE, AKS): its own benchmark instead of CIS Kubernetes */
+	{ "kubernetes-managed", control_plane_prefixes, collect_kubernetes_managed },
 	{ "runtime", runtime_prefixes, collect_runtime },
 	{ "docker-api", docker_api_prefixes, collect_api },
 	{ "mounts", NULL, collect_mounts },

@@ -48,15 +48,6 @@ void kube_release_file(struct kube_file *f, struct buf *b)
 	buf_release(b);
 }
 
-int kube_exists(const struct rootfs *r, const char *path)
-{
-	struct stat st;
-	char *err = NULL;
-	int rc = rootfs_stat(r, path, 1, &st, &err);
-	free(err);
-	return rc == 0;
-}
-
 /* filepath.WalkDir: lexical per directory, depth first; symlinks not followed. */
 static void walk_dropins(const struct rootfs *r, const char *dir, int depth,
 			 char ***paths, size_t *n, size_t *alloc, json_t *errors)
@@ -402,7 +393,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 						"/home/kubernetes/bin/kubelet", NULL };
 	const char *binary = NULL;
 	for (size_t i = 0; !argv && !json_is_true(json_object_get(unit, "exists")) && binaries[i] && !binary; i++)
-		if (kube_exists(r, binaries[i]))
+		if (rootfs_exists(r, binaries[i]))
 			binary = binaries[i];
 	if (!argv && json_is_string(unit_err)) {
 		/* No process, and kubelet.service could not be looked up: unknown, not absent. */
@@ -493,7 +484,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 			ALLOC_GROW(paths, npaths + 1, alloc);
 			paths[npaths++] = xstrdup(json_string_value(json_object_get(ddef, "path")));
 		}
-		if (!ddef || kube_exists(r, dir_path))
+		if (!ddef || rootfs_exists(r, dir_path))
 			walk_dropins(r, dir_path, 0, &paths, &npaths, &alloc, errors);
 		dropins = xcalloc(npaths ? npaths : 1, sizeof(*dropins));
 		bufs = xcalloc(npaths ? npaths : 1, sizeof(*bufs));

@@ -20,8 +20,6 @@ int collect_kubernetes(struct collect_ctx *ctx);
 
 /* Shared with the control-plane collector (kubecp.h). */
 
-/* Whether path exists on the audited host (a link is followed inside the root). */
-int kube_exists(const struct rootfs *r, const char *path);
 /* An absolute path for p, relative ones taken from cwd (new string). */
 char *kube_abs_path(const char *cwd, const char *p);
 /* Read path (bounded) into *f, its text in *b; release with kube_release_file. */

@@ -671,7 +671,7 @@ spec:
 	/* The file that says how it starts: its manifest, else its unit and drop-ins. */
 	if (!json_object_get(files, "spec")) {
 		json_t *spec = json_array();
-		if (m && m->path && kube_exists(r, m->path))
+		if (m && m->path && rootfs_exists(r, m->path))
 			json_array_append_new(spec, json_string(m->path));
 		else if (json_is_true(json_object_get(u, "exists")) && json_is_string(json_object_get(u, "path"))) {
 			json_array_append(spec, json_object_get(u, "path"));
@@ -847,7 +847,7 @@ int collect_control_plane(struct collect_ctx *ctx)
 	static const char *const admins[] = { "admin.conf", "super-admin.conf", NULL };
 	for (int i = 0; present && admins[i]; i++) {
 		char *p = path_join(kdir, admins[i]);
-		if (kube_exists(ctx->root, p))
+		if (rootfs_exists(ctx->root, p))
 			json_array_append_new(admin, json_string(p));
 		free(p);
 	}

@@ -164,7 +164,7 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 				json_string_value(json_object_get(units[i], "path")))));
 	}
 	for (size_t i = 0; d->files[i]; i++)
-		if (kube_exists(ctx->root, d->files[i]))
+		if (rootfs_exists(ctx->root, d->files[i]))
 			json_array_append_new(run->evidence, jfmt(xasprintf("file:%s", d->files[i])));
 
 	/* The process: root's and the host's only (another user's "k3s" is not the node's). */
@@ -234,7 +234,7 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 		run->words_origin = xstrdup("none");
 	if (!run->exe)
 		for (size_t i = 0; d->files[i] && !run->exe; i++)
-			if (strstr(d->files[i], "/bin/") && kube_exists(ctx->root, d->files[i]))
+			if (strstr(d->files[i], "/bin/") && rootfs_exists(ctx->root, d->files[i]))
 				run->exe = xstrdup(d->files[i]);
 	return 1;
 }
@@ -277,7 +277,7 @@ static json_t *read_config(const struct rootfs *r, const char *config, json_t *f
 		buf_init(&bufs[n], ROOTFS_READ_CAP);
 		char *rerr = NULL;
 		if (rootfs_read(r, p, ROOTFS_READ_CAP, &bufs[n], &rerr) < 0) {
-			int missing = i == 0 && !kube_exists(r, p);
+			int missing = i == 0 && !rootfs_exists(r, p);
 			buf_release(&bufs[n]);
 			if (missing) {		/* an absent config.yaml is no error */
 				free(rerr);
@@ -485,7 +485,7 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 		arg(&a, "cloud-provider", "external");
 	json_t *kc = command(commands, "kubelet", &a, flags, "kubelet-arg", how);
 	char *dropin = xasprintf("%s/agent/etc/kubelet.conf.d/00-%s-defaults.conf", data, d->name);
-	if (!kube_exists(r, dropin)) {
+	if (!rootfs_exists(r, dropin)) {
 		char *text = kubelet_defaults(data, rancher_bool(flags, "protect-kernel-defaults"));
 		char *label = xasprintf("default(%s agent: %s is written when %s starts; not on disk)", d->name,
 					dropin, d->name);
@@ -519,7 +519,7 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 	const char *store = endpoint ? (!strncmp(endpoint, "http://", 7) || !strncmp(endpoint, "https://", 8) ?
 					"external-etcd" : "kine")
 		: d->always_etcd || rancher_bool(flags, "cluster-init") || flag_or(flags, "server", "s", NULL) ||
-		  kube_exists(r, etcd_dir) ?
+		  rootfs_exists(r, etcd_dir) ?
 		"etcd" : "kine";
 	json_object_set_new(dist, "datastore", json_string(store));
 	static const char *const disables[] = { "disable-apiserver", "disable-controller-manager", "disable-scheduler",
@@ -620,13 +620,13 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 		/* The administrative kubeconfigs it writes (1.1.13/1.1.14): admin.kubeconfig, and k3s.yaml. */
 		json_t *admin = json_array();
 		char *p = xasprintf("%s/cred/admin.kubeconfig", s);
-		if (kube_exists(r, p))
+		if (rootfs_exists(r, p))
 			json_array_append_new(admin, json_string(p));
 		free(p);
 		/* the cluster-admin kubeconfig it writes for users (--write-kubeconfig, mode --write-kubeconfig-mode) */
 		char *dflt = xasprintf("/etc/rancher/%s/%s.yaml", d->name, d->name);
 		const char *w = flag_or(flags, "write-kubeconfig", "o", dflt);
-		if (*w == '/' && kube_exists(r, w))
+		if (*w == '/' && rootfs_exists(r, w))
 			json_array_append_new(admin, json_string(w));
 		free(dflt);
 		json_object_set_new(dist, "admin_kubeconfigs", admin);

@@ -453,3 +453,12 @@ void rootfs_free_list(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+int rootfs_exists(const struct rootfs *r, const char *path)
+{
+	struct stat st;
+	char *err = NULL;
+	int ok = rootfs_stat(r, path, 1, &st, &err) == 0;
+	free(err);
+	return ok;
+}

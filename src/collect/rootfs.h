@@ -62,6 +62,9 @@ int rootfs_stat(const struct rootfs *r, const char *path, int follow,
 int rootfs_read(const struct rootfs *r, const char *path, size_t cap,
 		struct buf *out, char **err);
 
+/* Whether PATH exists (stat, a final symlink followed); an error is "no". */
+int rootfs_exists(const struct rootfs *r, const char *path);
+
 /* Read the target of the symlink PATH (not followed) into a new string. */
 int rootfs_readlink(const struct rootfs *r, const char *path, char **target,
 		    char **err);

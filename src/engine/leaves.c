@@ -60,6 +60,23 @@ int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const j
 }
 
 /*
+ * Is p "X.source", the origin of a {"value","source"} wrapper X (a rule
+ * that asks whether a setting was left at its default)?
+ */
+static int origin_of_wrapper(const struct ev *ev, const char *p, int absolute, json_t *base, const json_t *n)
+{
+	size_t len = strlen(p);
+	if (!json_is_string(n) || len <= 7 || strcmp(p + len - 7, ".source"))
+		return 0;
+	char *parent = xstrndup(p, len - 7);
+	const char *ferr = NULL;
+	const json_t *w = facts_get(base, parent, &ferr);
+	int yes = !ferr && leaf_is_wrapper(ev, parent, absolute, w) && json_object_get(w, "source") == n;
+	free(parent);
+	return yes;
+}
+
+/*
  * Look a fact up: "$.a.b" from the document root, otherwise relative to the
  * current element (or the root outside an each).  A {"value","source"}
  * node is unwrapped.  Returns 1 found, 0 missing, -1 error (*err).
@@ -96,6 +113,9 @@ int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **sourc
 		else
 			*source = xasprintf("%s%s%s%s", es, strchr(es, '#') ? "." : "#",
 					    ev->prefix ? ev->prefix : "", p);
+	} else if (origin_of_wrapper(ev, p, absolute, base, n)) {
+		/* A rule asking where a value came from: the origin is its own evidence. */
+		*source = xstrdup(json_string_value(n));
 	} else {
 		*source = xasprintf("facts:%s", p);
 	}
