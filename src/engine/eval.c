@@ -175,11 +175,20 @@ static int eval_applies(const struct check *c, const struct ev *base, struct che
 		for (size_t i = 0; i < t.n && !out->reason; i++)
 			if (t.v[i].skipped && t.v[i].note)
 				out->reason = xstrdup(t.v[i].note);
+		/* The first condition that does not hold says why, when it has its own reason. */
+		for (size_t i = 0; i < t.n && !out->reason; i++) {
+			if (trace_shown(&t.v[i]) == ST_PASS)
+				continue;
+			if (t.v[i].skip_reason)
+				out->reason = xstrdup(t.v[i].skip_reason);
+			break;
+		}
 	}
 	if (!out->reason)
 		out->reason = xstrdup(r->skip_reason);
+	/* What held is not why the check does not apply: only the rest is evidence. */
 	for (size_t i = 0; i < t.n; i++)
-		if (t.v[i].actual || t.v[i].note)
+		if ((t.v[i].actual || t.v[i].note) && trace_shown(&t.v[i]) != ST_PASS)
 			findings_from_entry(out, &t.v[i]);
 	for (size_t i = 0; i < out->nfindings; i++)
 		out->findings[i].status = out->status;

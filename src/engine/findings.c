@@ -111,19 +111,46 @@ static char *field_name(const char *subject)
 	return xstrdup(last);
 }
 
-void findings_from_entry(struct check_result *r, const struct trace_entry *t)
+/*
+ * The target and field a fact leaf's finding shows.  A label that already
+ * names the field ("kubelet:readOnlyPort") needs no repeat.  A label that
+ * names one setting of a component ("kubelet:tlsCipherSuites") is not the
+ * name of the component's other facts: another setting is shown as
+ * "kubelet:serverTLSBootstrap", any other fact as the component's field
+ * ("kubelet" "present"), never under the checked setting's name.
+ */
+static void finding_name(struct finding *f, const struct trace_entry *t)
 {
-	struct finding *f = result_add_finding(r);
-	f->target = finding_str(t->target);
-	if (t->is_fact && strcmp(t->subject, "@")) {
-		char *field = field_name(t->subject);
-		/* A label that already names it ("kubelet:readOnlyPort") needs no repeat. */
-		size_t lt = strlen(t->target), lf = strlen(field);
-		if (lt >= lf && !strcmp(t->target + lt - lf, field))
+	char *field = field_name(t->subject);
+	const char *label = t->target;
+	size_t lt = strlen(label), lf = strlen(field);
+	const char *colon = strchr(label, ':');
+	int names_it = lt >= lf && !strcmp(label + lt - lf, field) &&
+		       (lt == lf || strchr(":.- ", label[lt - lf - 1]));
+	if (names_it || !colon || strchr(label, ' ')) {
+		f->target = finding_str(label);
+		if (names_it)
 			free(field);
 		else
 			f->field = finding_take(field);
+		return;
 	}
+	if (t->setting) {
+		f->target = finding_take(xasprintf("%.*s:%s", (int)(colon - label), label, field));
+		free(field);
+	} else {
+		f->target = finding_take(xstrndup(label, (size_t)(colon - label)));
+		f->field = finding_take(field);
+	}
+}
+
+void findings_from_entry(struct check_result *r, const struct trace_entry *t)
+{
+	struct finding *f = result_add_finding(r);
+	if (t->is_fact && strcmp(t->subject, "@") && t->target)
+		finding_name(f, t);
+	else
+		f->target = finding_str(t->target);
 	f->status = trace_shown(t);
 	f->actual = json_incref(t->actual);
 	f->expected = t->expected ? finding_take(t->negated ? xasprintf("not (%s)", t->expected) : xstrdup(t->expected)) : NULL;

@@ -109,6 +109,13 @@ static void apply_defaults(struct eff *e)
 		json_t *v = kube_get_path(e->doc, f->path);
 		if (v && !json_is_null(v) && !(f->zero_defaults && is_zero(f, v)))
 			continue;
+		/*
+		 * A file that wrote the default itself (kubespray's podPidsLimit:
+		 * -1) decided the value: defaulting it again changes nothing, and
+		 * the origin stays the file's.
+		 */
+		if (v && !json_is_null(v) && json_equal(v, f->config_default))
+			continue;
 		set_path(e->doc, f->path, json_deep_copy(f->config_default));
 		json_object_set_new(e->origin, f->path, json_string("default(config-mode)"));
 	}
