@@ -79,6 +79,13 @@ int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **sourc
 		*wrapped = 0;
 	if (ferr) {
 		*err = xstrdup(ferr);
+		/* A setting that could not be read names the file it is in. */
+		const char *where = json_is_object(n) ? json_string_value(json_object_get(n, "source")) : NULL;
+		if (where) {
+			*source = xstrdup(where);
+			if (wrapped)
+				*wrapped = 1;
+		}
 		return -1;
 	}
 	if (leaf_is_wrapper(ev, p, absolute, n)) {
@@ -181,8 +188,11 @@ enum status leaf_eval_fact(const struct expr *e, struct ev *ev)
 	int rc = leaf_lookup_fact(ev, e->subject, &val, &source, &err, &t->setting);
 	t->source = source ? source : xasprintf("facts:%s", e->subject);
 	if (rc < 0) {
-		/* A setting that could not be decoded is still that setting. */
-		t->setting = 1;
+		/*
+		 * A setting that could not be decoded ({"error": MSG} in a settings
+		 * map, whose keys the rules write in brackets) is still that setting.
+		 */
+		t->setting |= e->subject[strlen(e->subject) - 1] == ']';
 		t->note = err;
 		return t->status = e->on_error;
 	}
