@@ -295,7 +295,9 @@ enum status leaf_eval_file(const struct expr *e, struct ev *ev)
 				return t->status = ST_ERROR;
 			}
 			t->actual = json_string("not configured");
-			char *what = xasprintf("no file is configured (%s)", e->subject);
+			/* Said of what the rule judges ("no kubelet config file is configured"); the source names the fact. */
+			char *what = ev->label && strcmp(ev->label, "file") ? xasprintf("no %s is configured", ev->label)
+									     : xstrdup("no file is configured");
 			t->status = leaf_absent_status(e, t, what);
 			free(what);
 			return t->status;
