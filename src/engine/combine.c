@@ -76,6 +76,9 @@ json_t *combine_collection(struct ev *ev, const char *path, char **err, int *mis
 	*missing = 0;
 	if (ferr) {
 		*err = xstrdup(ferr);
+		/* A setting that could not be read names the file it is in. */
+		if (source && json_is_object(c) && json_is_string(json_object_get(c, "source")))
+			*source = json_string_value(json_object_get(c, "source"));
 		return NULL;
 	}
 	if (source)
@@ -143,7 +146,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 		if (why)
 			free(err);
 		t->skipped = why != NULL;
-		t->source = xasprintf("facts:%s", e->each);
+		t->source = wrapped ? xstrdup(wrapped) : xasprintf("facts:%s", e->each);
 		return t->status = why ? ST_SKIP : e->on_error;
 	}
 	enum status *st = xcalloc(json_is_array(c) ? json_array_size(c) + 1 : json_object_size(c) + 1, sizeof(*st));

@@ -360,6 +360,12 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		const char *src = json_string_value(json_object_get(e.origin, f->path));
 		if (fatal && (!src || strncmp(src, "argv:", 5) != 0)) {
 			json_object_set_new(settings, f->path, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
+			if (f->type == KT_DURATION) {
+				/* Its nanoseconds are as unknown as the duration. */
+				char *key = xasprintf("%s_ns", f->path);
+				json_object_set_new(settings, key, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
+				free(key);
+			}
 			continue;
 		}
 		json_t *fv = kube_get_path(e.doc, f->path);
