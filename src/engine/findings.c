@@ -331,14 +331,31 @@ char *findings_summary(const struct check_result *r)
 		if (f->note)
 			return xstrdup(json_string_value(f->note));
 		/* The first of several findings alike (items of a list, files) is named, the rest counted. */
-		size_t alike = 0;
-		for (size_t k = i + 1; k < r->nfindings; k++)
-			alike += r->findings[k].status == f->status && r->findings[k].item == f->item &&
-				 json_equal(r->findings[k].expected, f->expected) && !r->findings[k].note;
+		size_t alike = 0, others = 0;
+		for (size_t k = i + 1; k < r->nfindings; k++) {
+			if (r->findings[k].status != f->status)
+				continue;
+			if (r->findings[k].item == f->item && json_equal(r->findings[k].expected, f->expected) &&
+			    !r->findings[k].note)
+				alike++;
+			else
+				others++;
+		}
+		/* A failure that others share (4.2.9: no certificate file, and no bootstrapping either) says so. */
+		if (f->status != ST_FAIL && f->status != ST_ERROR)
+			others = 0;
 		char *a = value_words(f->actual);
 		char *src = finding_source(f);
 		char *where = source_words(src, target);
-		char *more = alike ? xasprintf("; and %zu more like it", alike) : xstrdup("");
+		char *more;
+		if (alike && others)
+			more = xasprintf("; and %zu more like it, %zu other finding%s", alike, others, others > 1 ? "s" : "");
+		else if (alike)
+			more = xasprintf("; and %zu more like it", alike);
+		else if (others)
+			more = xasprintf("; and %zu other finding%s", others, others > 1 ? "s" : "");
+		else
+			more = xstrdup("");
 		char *s = xasprintf("%s%s%s %s %s, expected %s%s%s%s", target ? target : "the value", field ? " " : "",
 				    field ? field : "", f->item ? "includes" : "is", a,
 				    f->expected ? json_string_value(f->expected) : "?", where ? "; " : "", where ? where : "", more);
