@@ -45,8 +45,9 @@ char *jstr_brief(const json_t *v)
 {
 	if (!v || json_is_null(v))
 		return xstrdup("(none)");
+	/* An empty string is shown, not left as a blank a reader cannot see. */
 	if (json_is_string(v))
-		return xstrdup(json_string_value(v));
+		return xstrdup(json_string_length(v) ? json_string_value(v) : "(empty)");
 	if (json_is_object(v) && json_object_get(v, "value") && json_object_size(v) > 1) {
 		char *out = jstr_brief(json_object_get(v, "value"));
 		const char *sep = " (";

@@ -28,10 +28,10 @@ char *jstr_text(const char *s);
 char *jstr_terminal(const char *s);
 
 /*
- * A short human reading of a value, as a new string: a string as it is, a
- * value with evidence beside it ({"value": V, "k": x} from a rule's show)
- * as "V (k=x, ...)", anything else as compact JSON.  Not escaped for any
- * output: each writer cleans it.
+ * A short human reading of a value, as a new string: a string as it is
+ * ("" as "(empty)", null as "(none)"), a value with evidence beside it
+ * ({"value": V, "k": x} from a rule's show) as "V (k=x, ...)", anything
+ * else as compact JSON.  Not escaped for any output: each writer cleans it.
  */
 char *jstr_brief(const json_t *v);
 

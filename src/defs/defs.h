@@ -57,6 +57,7 @@ struct expr {
 	enum status absent;	/* meaning of a missing subject */
 	enum status on_error;	/* meaning of an unreadable subject (ERROR by default) */
 	char *expect;
+	char *skip_reason;	/* in a rule's applies: the reason when this leaf is the first that does not hold */
 	char **show;		/* extra element fields shown in findings */
 	size_t nshow;
 	/* EX_ALL, EX_ANY, EX_NONE, EX_NOT */

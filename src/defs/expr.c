@@ -55,6 +55,7 @@ void expr_free(struct expr *e)
 	if (e->re)
 		pcre2_code_free(e->re);
 	free(e->expect);
+	free(e->skip_reason);
 	for (size_t i = 0; i < e->nshow; i++)
 		free(e->show[i]);
 	free(e->show);
@@ -91,7 +92,7 @@ static struct expr *parse_leaf(struct loader *l, yaml_node_t *n)
 {
 	static const char *const keys[] = {
 		"fact", "file", "file_fact", "files_under", "audit_path", "audit_path_fact",
-		"op", "value", "absent", "on_error", "expect", "show", NULL
+		"op", "value", "absent", "on_error", "expect", "skip_reason", "show", NULL
 	};
 	struct expr *e = new_expr(l, n, EX_LEAF);
 	int rc = loader_check_keys(l, n, "test", keys);
@@ -188,6 +189,8 @@ static struct expr *parse_leaf(struct loader *l, yaml_node_t *n)
 	if (oe && loader_status_word(l, oe, &e->on_error) < 0)
 		rc = -1;
 	if (loader_get_str(l, n, "expect", 0, &e->expect) < 0)
+		rc = -1;
+	if (loader_get_str(l, n, "skip_reason", 0, &e->skip_reason) < 0)
 		rc = -1;
 	yaml_node_t *show = loader_map_get(l, n, "show");
 	if (show) {

@@ -76,6 +76,9 @@ json_t *combine_collection(struct ev *ev, const char *path, char **err, int *mis
 	*missing = 0;
 	if (ferr) {
 		*err = xstrdup(ferr);
+		/* A setting that could not be read names the file it is in. */
+		if (source && json_is_object(c) && json_is_string(json_object_get(c, "source")))
+			*source = json_string_value(json_object_get(c, "source"));
 		return NULL;
 	}
 	if (source)
@@ -103,12 +106,15 @@ json_t *combine_collection(struct ev *ev, const char *path, char **err, int *mis
  * evidence too.  Without it, a "not" over an each that holds because
  * nothing is dropped left its finding with no value and no source.
  */
-static void trace_empty(const struct expr *e, struct ev *ev, json_t *coll, enum status s)
+static void trace_empty(const struct expr *e, struct ev *ev, json_t *coll, const char *wrapped, enum status s)
 {
 	struct trace_entry *t = trace_add(ev, ev->label, e->each);
 	t->is_fact = 1;
+	t->setting = wrapped != NULL;
 	t->actual = coll ? json_incref(coll) : json_null();
-	t->source = ev->elem ? xasprintf("%s#%s%s", ev->elem_source ? ev->elem_source : "element",
+	/* A setting's list (or its absence) was decided by its origin. */
+	t->source = wrapped && !ev->elem ? xstrdup(wrapped) :
+		    ev->elem ? xasprintf("%s#%s%s", ev->elem_source ? ev->elem_source : "element",
 					 ev->prefix ? ev->prefix : "", e->each)
 			     : xasprintf("facts:%s", e->each);
 	if (e->test && e->test->kind == EX_LEAF) {
@@ -132,7 +138,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 						  strncmp(e->each, "$.", 2) ? e->each : e->each + 2) : NULL;
 		if (missing && !why) {
 			enum status s = e->empty_set ? e->empty : ST_PASS;
-			trace_empty(e, ev, NULL, s);
+			trace_empty(e, ev, NULL, wrapped, s);
 			return s;
 		}
 		struct trace_entry *t = trace_add(ev, ev->label, e->each);
@@ -140,7 +146,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 		if (why)
 			free(err);
 		t->skipped = why != NULL;
-		t->source = xasprintf("facts:%s", e->each);
+		t->source = wrapped ? xstrdup(wrapped) : xasprintf("facts:%s", e->each);
 		return t->status = why ? ST_SKIP : e->on_error;
 	}
 	enum status *st = xcalloc(json_is_array(c) ? json_array_size(c) + 1 : json_object_size(c) + 1, sizeof(*st));
@@ -164,9 +170,14 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 				key ? xasprintf("%s[\"%s\"]", wrapped, key) : xasprintf("%s[%zu]", wrapped, idx);
 			sub.prefix = NULL;
 		} else if (!ev->elem) {
-			/* Outside a top-level each: the element is its own evidence. */
+			/*
+			 * Outside a top-level each: the element is its own evidence;
+			 * an item of a setting with an origin comes from there (the
+			 * file, drop-in or flag that set the list), not from the facts.
+			 */
 			const char *src = json_string_value(json_object_get(el, "_source"));
 			sub.elem_source = nested_source = src ? xstrdup(src) :
+				wrapped && !json_is_object(el) ? xstrdup(wrapped) :
 				key ? xasprintf("facts:%s[\"%s\"]", e->each, key) : xasprintf("facts:%s[%zu]", e->each, idx);
 			sub.prefix = NULL;
 		}
@@ -188,7 +199,7 @@ static enum status eval_each_nested(const struct expr *e, struct ev *ev)
 	}
 	enum status s = n ? combine_all(st, n) : (e->empty_set ? e->empty : ST_PASS);
 	if (!n)
-		trace_empty(e, ev, c, s);
+		trace_empty(e, ev, c, wrapped, s);
 	free(st);
 	if (!n && wrapped && ev->elem) {
 		/* An empty list with a source of its own is the evidence: nothing in it. */

@@ -175,12 +175,36 @@ static int eval_applies(const struct check *c, const struct ev *base, struct che
 		for (size_t i = 0; i < t.n && !out->reason; i++)
 			if (t.v[i].skipped && t.v[i].note)
 				out->reason = xstrdup(t.v[i].note);
+		/* The first condition that does not hold says why, when it has its own reason. */
+		for (size_t i = 0; i < t.n && !out->reason; i++) {
+			if (trace_shown(&t.v[i]) == ST_PASS)
+				continue;
+			if (t.v[i].skip_reason)
+				out->reason = xstrdup(t.v[i].skip_reason);
+			break;
+		}
 	}
 	if (!out->reason)
 		out->reason = xstrdup(r->skip_reason);
-	for (size_t i = 0; i < t.n; i++)
-		if (t.v[i].actual || t.v[i].note)
-			findings_from_entry(out, &t.v[i]);
+	/*
+	 * What held is not why the check does not apply: only the rest is
+	 * evidence.  A SKIP shows the condition that decided it and those that
+	 * give the same reason (4.2.11: tlsCertFile and serverTLSBootstrap),
+	 * not what no longer matters ("no kubelet": its version).
+	 */
+	const struct trace_entry *first = NULL;
+	for (size_t i = 0; i < t.n && !first; i++)
+		if (trace_shown(&t.v[i]) != ST_PASS)
+			first = &t.v[i];
+	for (size_t i = 0; i < t.n; i++) {
+		const struct trace_entry *e = &t.v[i];
+		if ((!e->actual && !e->note) || trace_shown(e) == ST_PASS)
+			continue;
+		if (a != ST_ERROR && first && e != first &&
+		    !(first->skip_reason && e->skip_reason && !strcmp(first->skip_reason, e->skip_reason)))
+			continue;
+		findings_from_entry(out, e);
+	}
 	for (size_t i = 0; i < out->nfindings; i++)
 		out->findings[i].status = out->status;
 	trace_release(&t);

@@ -111,20 +111,67 @@ static char *field_name(const char *subject)
 	return xstrdup(last);
 }
 
-void findings_from_entry(struct check_result *r, const struct trace_entry *t)
+/*
+ * The target and field a fact leaf's finding shows.  A label that already
+ * names the field ("kubelet:readOnlyPort") needs no repeat.  A label that
+ * names one setting of a component ("kubelet:tlsCipherSuites") is not the
+ * name of the component's other facts: another setting is shown as
+ * "kubelet:serverTLSBootstrap", any other fact as the component's field
+ * ("kubelet" "present"), never under the checked setting's name.
+ */
+static void finding_name(struct finding *f, const struct trace_entry *t)
 {
-	struct finding *f = result_add_finding(r);
-	f->target = finding_str(t->target);
-	if (t->is_fact && strcmp(t->subject, "@")) {
-		char *field = field_name(t->subject);
-		/* A label that already names it ("kubelet:readOnlyPort") needs no repeat. */
-		size_t lt = strlen(t->target), lf = strlen(field);
-		if (lt >= lf && !strcmp(t->target + lt - lf, field))
+	char *field = field_name(t->subject);
+	/* X.source, the origin of setting X: shown as X's "origin" */
+	size_t ls = strlen(t->subject);
+	if (!strcmp(field, "source") && ls > 7 && !strcmp(t->subject + ls - 7, ".source")) {
+		char *setting = xstrndup(t->subject, ls - 7);
+		free(field);
+		field = field_name(setting);
+		free(setting);
+		const char *label = t->target;
+		size_t lt = strlen(label), lf = strlen(field);
+		if (lt >= lf && !strcmp(label + lt - lf, field) && (lt == lf || strchr(":.- ", label[lt - lf - 1]))) {
+			f->target = finding_str(label);
+			f->field = finding_str("origin");
+			free(field);
+			return;
+		}
+		char *named = xasprintf("%s origin", field);
+		free(field);
+		field = named;
+	}
+	const char *label = t->target;
+	size_t lt = strlen(label), lf = strlen(field);
+	const char *colon = strchr(label, ':');
+	int names_it = lt >= lf && !strcmp(label + lt - lf, field) &&
+		       (lt == lf || strchr(":.- ", label[lt - lf - 1]));
+	if (names_it || !colon || strchr(label, ' ')) {
+		f->target = finding_str(label);
+		if (names_it)
 			free(field);
 		else
 			f->field = finding_take(field);
+		return;
 	}
+	if (t->setting) {
+		f->target = finding_take(xasprintf("%.*s:%s", (int)(colon - label), label, field));
+		free(field);
+	} else {
+		f->target = finding_take(xstrndup(label, (size_t)(colon - label)));
+		f->field = finding_take(field);
+	}
+}
+
+void findings_from_entry(struct check_result *r, const struct trace_entry *t)
+{
+	struct finding *f = result_add_finding(r);
+	if (t->is_fact && strcmp(t->subject, "@") && t->target)
+		finding_name(f, t);
+	else
+		f->target = finding_str(t->target);
 	f->status = trace_shown(t);
+	f->item = t->is_fact && !strcmp(t->subject, "@");
 	f->actual = json_incref(t->actual);
 	f->expected = t->expected ? finding_take(t->negated ? xasprintf("not (%s)", t->expected) : xstrdup(t->expected)) : NULL;
 	f->source = finding_str(t->source);
@@ -229,6 +276,65 @@ const char *findings_noun(enum target_kind t)
 	}
 }
 
+/*
+ * Where a value came from, said in words for a reason line: "set in FILE",
+ * "set by --flag", "left at the default (config mode)".  The finding keeps
+ * the source as written (config:FILE, argv:--flag, default(config-mode));
+ * a source that names only the target itself (stat of the file judged) says
+ * nothing more and gives NULL; any other is quoted as it is.
+ */
+static char *source_words(const char *src, const char *target)
+{
+	static const struct { const char *prefix, *words; } kinds[] = {
+		{"config:", "set in "}, {"dropin:", "set in the drop-in "}, {"argv:", "set by "},
+		{"binary:", "read from the binary "}, {"unit:", "set in the unit "},
+		{"manifest:", "set in the manifest "},
+	};
+	if (!src)
+		return xstrdup("no source");
+	if (!strncmp(src, "stat:", 5) && target && !strcmp(src + 5, target))
+		return NULL;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t pl = strlen(kinds[i].prefix);
+		if (strncmp(src, kinds[i].prefix, pl) || !src[pl] || strchr(src, ','))
+			continue;
+		/* "manifest:FILE#--flag": the flag, in that file; "unit:FILE#env": that part of it. */
+		const char *hash = strchr(src + pl, '#');
+		if (!hash || !hash[1])
+			return xasprintf("%s%s", kinds[i].words, src + pl);
+		if (!strncmp(hash + 1, "--", 2) && !strncmp(kinds[i].words, "set in ", 7))
+			/* The flag last: "--token-auth-file in ..." would read as the flag's value to the redaction. */
+			return xasprintf("%s%.*s by the flag %s", kinds[i].words, (int)(hash - src - pl), src + pl, hash + 1);
+		return xasprintf("%s%.*s (%s)", kinds[i].words, (int)(hash - src - pl), src + pl, hash + 1);
+	}
+	if (!strcmp(src, "default"))
+		return xstrdup("left at the default");
+	if (!strcmp(src, "default(feature-gate)"))
+		return xstrdup("left at the feature gate's default");
+	size_t n = strlen(src);
+	if (!strncmp(src, "default(", 8) && n > 9 && src[n - 1] == ')') {
+		char *what = xstrndup(src + 8, n - 9);
+		/* "config-mode" reads "config mode" */
+		size_t w = strlen(what);
+		if (w > 5 && !strcmp(what + w - 5, "-mode"))
+			what[w - 5] = ' ';
+		char *s = xasprintf("left at the default (%s)", what);
+		free(what);
+		return s;
+	}
+	return xasprintf("source %s", src);
+}
+
+/* A value as a reason line says it: null is "not set", "" is "empty". */
+static char *value_words(const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return xstrdup("not set");
+	if (json_is_string(v) && !json_string_length(v))
+		return xstrdup("empty");
+	return ops_value_text(v);
+}
+
 /* The reason line of a non-iterating check, from its findings. */
 char *findings_summary(const struct check_result *r)
 {
@@ -236,13 +342,44 @@ char *findings_summary(const struct check_result *r)
 		const struct finding *f = &r->findings[i];
 		if (f->status != r->status)
 			continue;
+		const char *target = json_string_value(f->target);
+		const char *field = f->field ? json_string_value(f->field) : NULL;
+		if (f->note && f->status == ST_ERROR)
+			return xasprintf("%s%s%s could not be judged: %s", target ? target : "the value", field ? " " : "",
+					 field ? field : "", json_string_value(f->note));
 		if (f->note)
 			return xstrdup(json_string_value(f->note));
-		char *a = ops_value_text(f->actual);
+		/* The first of several findings alike (items of a list, files) is named, the rest counted. */
+		size_t alike = 0, others = 0;
+		for (size_t k = i + 1; k < r->nfindings; k++) {
+			if (r->findings[k].status != f->status)
+				continue;
+			if (r->findings[k].item == f->item && json_equal(r->findings[k].expected, f->expected) &&
+			    !r->findings[k].note)
+				alike++;
+			else
+				others++;
+		}
+		/* A failure that others share (4.2.9: no certificate file, and no bootstrapping either) says so. */
+		if (f->status != ST_FAIL && f->status != ST_ERROR)
+			others = 0;
+		char *a = value_words(f->actual);
 		char *src = finding_source(f);
-		char *s = xasprintf("%s%s%s is %s, expected %s (%s)", json_string_value(f->target), f->field ? " " : "",
-				    f->field ? json_string_value(f->field) : "", a,
-				    f->expected ? json_string_value(f->expected) : "?", src ? src : "no source");
+		char *where = source_words(src, target);
+		char *more;
+		if (alike && others)
+			more = xasprintf("; and %zu more like it, %zu other finding%s", alike, others, others > 1 ? "s" : "");
+		else if (alike)
+			more = xasprintf("; and %zu more like it", alike);
+		else if (others)
+			more = xasprintf("; and %zu other finding%s", others, others > 1 ? "s" : "");
+		else
+			more = xstrdup("");
+		char *s = xasprintf("%s%s%s %s %s, expected %s%s%s%s", target ? target : "the value", field ? " " : "",
+				    field ? field : "", f->item ? "includes" : "is", a,
+				    f->expected ? json_string_value(f->expected) : "?", where ? "; " : "", where ? where : "", more);
+		free(more);
+		free(where);
 		free(src);
 		free(a);
 		return s;

@@ -29,6 +29,8 @@ struct trace_entry {
 	char *note;
 	int skipped;		/* missing because a collector did not run */
 	int is_fact;		/* subject is a fact path (not a file or audit path) */
+	int setting;		/* the fact was a {value, source} setting: its source is its origin */
+	const char *skip_reason;	/* the leaf's, in a rule's applies (borrowed from the definitions) */
 };
 
 struct trace {
@@ -81,7 +83,7 @@ int engine_raw_api_path(const char *path);
 int engine_expr_reads(const struct expr *e, const char *collection, int inside);
 int leaf_is_wrapper(const struct ev *ev, const char *path, int absolute, const json_t *n);
 const char *leaf_skipped_reason(json_t *base, const char *path);
-int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err);
+int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err, int *wrapped);
 enum status leaf_absent_status(const struct expr *e, struct trace_entry *t, const char *what);
 enum status leaf_eval_fact(const struct expr *e, struct ev *ev);
 enum status leaf_eval_file(const struct expr *e, struct ev *ev);

@@ -79,9 +79,10 @@ static int origin_of_wrapper(const struct ev *ev, const char *p, int absolute, j
 /*
  * Look a fact up: "$.a.b" from the document root, otherwise relative to the
  * current element (or the root outside an each).  A {"value","source"}
- * node is unwrapped.  Returns 1 found, 0 missing, -1 error (*err).
+ * node is unwrapped (*wrapped set, when given).  Returns 1 found, 0
+ * missing, -1 error (*err).
  */
-int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err)
+int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **source, char **err, int *wrapped)
 {
 	int absolute = !strncmp(path, "$.", 2);
 	const char *p = absolute ? path + 2 : path;
@@ -91,11 +92,22 @@ int leaf_lookup_fact(struct ev *ev, const char *path, json_t **val, char **sourc
 	json_t *n = !strcmp(p, "@") && ev->elem ? ev->elem : facts_get(base, p, &ferr);
 	*val = NULL;
 	*source = NULL;
+	if (wrapped)
+		*wrapped = 0;
 	if (ferr) {
 		*err = xstrdup(ferr);
+		/* A setting that could not be read names the file it is in. */
+		const char *where = json_is_object(n) ? json_string_value(json_object_get(n, "source")) : NULL;
+		if (where) {
+			*source = xstrdup(where);
+			if (wrapped)
+				*wrapped = 1;
+		}
 		return -1;
 	}
 	if (leaf_is_wrapper(ev, p, absolute, n)) {
+		if (wrapped)
+			*wrapped = 1;
 		if (json_is_true(json_object_get(n, "conflict"))) {
 			const char *why = json_string_value(json_object_get(n, "conflict_reason"));
 			*err = why ? xstrdup(why) :
@@ -185,6 +197,7 @@ enum status leaf_eval_fact(const struct expr *e, struct ev *ev)
 	char *source, *err = NULL;
 	struct trace_entry *t = trace_add(ev, ev->label, e->subject);
 	t->is_fact = 1;
+	t->skip_reason = e->skip_reason;
 	const json_t *want = NULL;
 	if (e->value && !(want = ops_leaf_value(e, ev, &err))) {
 		t->note = err;
@@ -192,9 +205,14 @@ enum status leaf_eval_fact(const struct expr *e, struct ev *ev)
 		return t->status = ST_ERROR;
 	}
 	t->expected = ops_expected_text(e, want);
-	int rc = leaf_lookup_fact(ev, e->subject, &val, &source, &err);
+	int rc = leaf_lookup_fact(ev, e->subject, &val, &source, &err, &t->setting);
 	t->source = source ? source : xasprintf("facts:%s", e->subject);
 	if (rc < 0) {
+		/*
+		 * A setting that could not be decoded ({"error": MSG} in a settings
+		 * map, whose keys the rules write in brackets) is still that setting.
+		 */
+		t->setting |= e->subject[strlen(e->subject) - 1] == ']';
 		t->note = err;
 		return t->status = e->on_error;
 	}
@@ -272,7 +290,7 @@ static enum status eval_file_at(const struct expr *e, struct ev *ev, const char 
 static int fact_path(struct ev *ev, const char *fact, char **path, char **source, char **err)
 {
 	json_t *v;
-	int rc = leaf_lookup_fact(ev, fact, &v, source, err);
+	int rc = leaf_lookup_fact(ev, fact, &v, source, err, NULL);
 	*path = NULL;
 	if (rc <= 0)
 		return rc;
@@ -297,7 +315,9 @@ enum status leaf_eval_file(const struct expr *e, struct ev *ev)
 				return t->status = ST_ERROR;
 			}
 			t->actual = json_string("not configured");
-			char *what = xasprintf("no file is configured (%s)", e->subject);
+			/* Said of what the rule judges ("no kubelet config file is configured"); the source names the fact. */
+			char *what = ev->label && strcmp(ev->label, "file") ? xasprintf("no %s is configured", ev->label)
+									     : xstrdup("no file is configured");
 			t->status = leaf_absent_status(e, t, what);
 			free(what);
 			return t->status;

@@ -27,6 +27,7 @@ struct finding {
 	json_t *source;
 	json_t *source_base;
 	json_t *note;		/* string: why, for SKIP and ERROR; or NULL */
+	int item;		/* the value is one item of a list judged item by item */
 };
 
 /* The source of f as a new string, or NULL. */

@@ -109,6 +109,13 @@ static void apply_defaults(struct eff *e)
 		json_t *v = kube_get_path(e->doc, f->path);
 		if (v && !json_is_null(v) && !(f->zero_defaults && is_zero(f, v)))
 			continue;
+		/*
+		 * A file that wrote the default itself (kubespray's podPidsLimit:
+		 * -1) decided the value: defaulting it again changes nothing, and
+		 * the origin stays the file's.
+		 */
+		if (v && !json_is_null(v) && json_equal(v, f->config_default))
+			continue;
 		set_path(e->doc, f->path, json_deep_copy(f->config_default));
 		json_object_set_new(e->origin, f->path, json_string("default(config-mode)"));
 	}
@@ -239,6 +246,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 	json_t *settings = json_object();
 	json_t *applied = json_array(), *skipped = json_array();
 	char *fatal = NULL;	/* a file problem that makes every field unknown */
+	char *fatal_src = NULL;	/* the file it is in, as a source ("config:PATH", "dropin:PATH") */
 	int config_mode = a->config != NULL;
 	const char *k;
 	json_t *v;
@@ -259,6 +267,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		json_t *obj = load_file(schema, config, &err);
 		if (!obj) {
 			fatal = err;
+			fatal_src = xasprintf("config:%s", config->path);
 		} else {
 			char *src = xasprintf("config:%s", config->path);
 			resolve_paths(schema, obj, config->path);
@@ -282,6 +291,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		}
 	} else if (config_mode) {
 		fatal = xasprintf("'%s': not read", a->config);
+		fatal_src = xasprintf("config:%s", a->config);
 	}
 	/* 3. --config-dir: *.conf files merged in walk order, then defaults again */
 	if (a->config_dir && !fatal) {
@@ -295,6 +305,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 			json_t *patch = load_file(schema, d, &err);
 			if (!patch) {
 				fatal = err;
+				fatal_src = xasprintf("dropin:%s", d->path);
 				break;
 			}
 			char *src = xasprintf("dropin:%s", d->path);
@@ -348,12 +359,18 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 			continue;	/* a bad flag value */
 		const char *src = json_string_value(json_object_get(e.origin, f->path));
 		if (fatal && (!src || strncmp(src, "argv:", 5) != 0)) {
-			json_object_set_new(settings, f->path, json_pack("{s:s}", "error", fatal));
+			json_object_set_new(settings, f->path, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
+			if (f->type == KT_DURATION) {
+				/* Its nanoseconds are as unknown as the duration. */
+				char *key = xasprintf("%s_ns", f->path);
+				json_object_set_new(settings, key, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
+				free(key);
+			}
 			continue;
 		}
 		json_t *fv = kube_get_path(e.doc, f->path);
 		if (f->type == KT_MAP_BOOL && fatal) {
-			json_object_set_new(settings, f->path, json_pack("{s:s}", "error", fatal));
+			json_object_set_new(settings, f->path, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
 			continue;
 		}
 		json_object_set_new(settings, f->path, setting(fv, src ? src : e.default_src));
@@ -406,7 +423,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		json_t *gv = json_object_get(gates, g->name);
 		const char *src = json_string_value(json_object_get(e.gate_origin, g->name));
 		if (fatal && !(src && strncmp(src, "argv:", 5) == 0))
-			json_object_set_new(settings, key, json_pack("{s:s}", "error", fatal));
+			json_object_set_new(settings, key, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
 		else if (json_is_boolean(gv))
 			json_object_set_new(settings, key, setting(gv, src ? src : e.default_src));
 		else
@@ -453,6 +470,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 	json_object_set_new(out, "settings", settings);
 	json_object_set_new(out, "errors", e.errors);
 	free(fatal);
+	free(fatal_src);
 	json_decref(e.doc);
 	json_decref(e.origin);
 	json_decref(e.gate_origin);

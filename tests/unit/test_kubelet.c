@@ -3,7 +3,7 @@
  *   argv         the kubelet command line, a JSON array
  *   root/...     the files it names (--config, the --config-dir tree)
  *   expect.json  {"mode": .., "settings": {FIELD: {"value", "source"} |
- *                 {"error_contains": ".."}}, "errors_contain": [..],
+ *                 {"error_contains": "..", "source"?: ".."}}, "errors_contain": [..],
  *                 "dropins": [..], "dropins_skipped": [..]}
  * Only what expect.json names is compared.
  */
@@ -116,6 +116,10 @@ static void check_case(const char *casedir, const char *name)
 			if (!e || !strstr(e, json_string_value(sub)))
 				fail_msg("%s: %s: want error containing '%s'\n%s", name, k,
 					 json_string_value(sub), dump);
+			/* The file the error is in, as the setting's source. */
+			json_t *src = json_object_get(want, "source");
+			if (src && !json_equal(src, json_object_get(got, "source")))
+				fail_msg("%s: %s: want error source %s\n%s", name, k, json_string_value(src), dump);
 		} else if (!json_equal(got, want)) {
 			fail_msg("%s: setting %s: got %s want %s", name, k,
 				 got ? json_dumps(got, JSON_COMPACT) : "(missing)",
