@@ -7,7 +7,7 @@ RKE2" gives the source of every file): the install script's unit and env
 file, /etc/rancher/*/config.yaml (+ config.yaml.d), the data directory
 (server/tls, cred, db, token; agent/ kubeconfigs, certificates and the
 kubelet's config drop-in), and for RKE2 the static pods it writes. Modes
-and owners are not kept by git: each tree's modes-TREE.sh sets them (a
+and owners are not kept by git: modes.sh k3s|rke2 sets them (a
 case's setup runs it). Certificates and keys are placeholders.
 
 Run from this directory: python3 make-trees.py
@@ -69,6 +69,39 @@ def binary(tree, path, prog, version):
 # go version go1.23.8 {version}
 exit 0
 """)
+
+
+def psa_config(level, namespaces, extra=""):
+    """A PodSecurity AdmissionConfiguration (the k3s hardening guide's
+    example; RKE2's rke2-pss.yaml has the same form)."""
+    return f"""apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: PodSecurity
+  configuration:
+    apiVersion: pod-security.admission.config.k8s.io/v1beta1
+    kind: PodSecurityConfiguration
+    defaults:
+      enforce: "{level}"
+      enforce-version: "latest"
+      audit: "{level}"
+      audit-version: "latest"
+      warn: "{level}"
+      warn-version: "latest"
+    exemptions:
+      usernames: []
+      runtimeClasses: []
+      namespaces: [{namespaces}]
+{extra}"""
+
+
+def encryption_config(keyname):
+    """What secrets encryption makes k3s and RKE2 write: aescbc first."""
+    return ('{"kind":"EncryptionConfiguration","apiVersion":"apiserver.config.k8s.io/v1",'
+            '"resources":[{"resources":["secrets"],"providers":[{"aescbc":{"keys":[{"name":'
+            '"%s","secret":"cGxhY2Vob2xkZXIgcGxhY2Vob2xkZXIgMzIgYnl0ZXM="}]}},'
+            '{"identity":{}}]}]}\n' % keyname)
+
 
 
 # ---------------------------------------------------------------- k3s
@@ -315,25 +348,7 @@ def k3s_tree(name, version, role="server", config=None, dropins=None, etcd=False
         # EventRateLimit configuration its enable-admission-plugins needs),
         # audit.yaml (its starter policy), the encryption configuration
         # --secrets-encryption makes k3s write (aescbc first).
-        put(tree, f"{s}/psa.yaml", """apiVersion: apiserver.config.k8s.io/v1
-kind: AdmissionConfiguration
-plugins:
-- name: PodSecurity
-  configuration:
-    apiVersion: pod-security.admission.config.k8s.io/v1beta1
-    kind: PodSecurityConfiguration
-    defaults:
-      enforce: "restricted"
-      enforce-version: "latest"
-      audit: "restricted"
-      audit-version: "latest"
-      warn: "restricted"
-      warn-version: "latest"
-    exemptions:
-      usernames: []
-      runtimeClasses: []
-      namespaces: [kube-system, cis-operator-system]
-- name: EventRateLimit
+        put(tree, f"{s}/psa.yaml", psa_config("restricted", "kube-system, cis-operator-system", """- name: EventRateLimit
   configuration:
     apiVersion: eventratelimit.admission.k8s.io/v1alpha1
     kind: Configuration
@@ -341,17 +356,13 @@ plugins:
     - type: Server
       qps: 5000
       burst: 20000
-""")
+"""))
         put(tree, f"{s}/audit.yaml", """apiVersion: audit.k8s.io/v1
 kind: Policy
 rules:
 - level: Metadata
 """)
-        put(tree, f"{s}/cred/encryption-config.json",
-            '{"kind":"EncryptionConfiguration","apiVersion":"apiserver.config.k8s.io/v1",'
-            '"resources":[{"resources":["secrets"],"providers":[{"aescbc":{"keys":[{"name":'
-            '"aescbckey-2026-12-01T10:00:00Z","secret":"cGxhY2Vob2xkZXIgcGxhY2Vob2xkZXIgMzIgYnl0ZXM="}]}},'
-            '{"identity":{}}]}]}\n')
+        put(tree, f"{s}/cred/encryption-config.json", encryption_config("aescbckey-2026-12-01T10:00:00Z"))
         put(tree, f"{s}/cred/encryption-state.json",
             '{"stage":"start","currentKeyName":"aescbckey-2026-12-01T10:00:00Z"}\n')
 
@@ -552,25 +563,7 @@ def rke2_tree(name, version, config, cis=False):
     put(tree, "/etc/rancher/rke2/rke2.yaml", kubeconfig(
         "https://127.0.0.1:6443", f"{RT}/server-ca.crt", f"{RT}/client-admin.crt", f"{RT}/client-admin.key"))
     level = "restricted" if cis else "privileged"
-    put(tree, "/etc/rancher/rke2/rke2-pss.yaml", f"""apiVersion: apiserver.config.k8s.io/v1
-kind: AdmissionConfiguration
-plugins:
-- name: PodSecurity
-  configuration:
-    apiVersion: pod-security.admission.config.k8s.io/v1beta1
-    kind: PodSecurityConfiguration
-    defaults:
-      enforce: "{level}"
-      enforce-version: "latest"
-      audit: "{level}"
-      audit-version: "latest"
-      warn: "{level}"
-      warn-version: "latest"
-    exemptions:
-      usernames: []
-      runtimeClasses: []
-      namespaces: [kube-system, cis-operator-system, tigera-operator]
-""")
+    put(tree, "/etc/rancher/rke2/rke2-pss.yaml", psa_config(level, "kube-system, cis-operator-system, tigera-operator"))
     put(tree, "/etc/rancher/rke2/audit-policy.yaml", """apiVersion: audit.k8s.io/v1
 kind: Policy
 metadata:
@@ -578,11 +571,7 @@ metadata:
 rules:
 - level: None
 """)
-    put(tree, f"{R}/server/cred/encryption-config.json",
-        '{"kind":"EncryptionConfiguration","apiVersion":"apiserver.config.k8s.io/v1",'
-        '"resources":[{"resources":["secrets"],"providers":[{"aescbc":{"keys":[{"name":'
-        '"aescbckey","secret":"cGxhY2Vob2xkZXIgcGxhY2Vob2xkZXIgMzIgYnl0ZXM="}]}},'
-        '{"identity":{}}]}]}\n')
+    put(tree, f"{R}/server/cred/encryption-config.json", encryption_config("aescbckey"))
     img = "index.docker.io/rancher/hardened-kubernetes:" + version.replace("+", "-") + "-build20250515"
     pm = R + "/agent/pod-manifests"
     put(tree, f"{pm}/kube-apiserver.yaml", static_pod(
