@@ -610,16 +610,17 @@ rules:
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     os.chdir(here)
-    # a default server with the config.yaml this tree always had
-    k3s_tree("k3s-server", "v1.32.4+k3s1",
+    # default nodes after their first start (k3s-server, k3s-agent and
+    # rke2-server hold only what the installer writes, before that)
+    k3s_tree("k3s-server-started", "v1.32.4+k3s1",
              config='write-kubeconfig-mode: "0644"\nkubelet-arg:\n  - "protect-kernel-defaults=true"\n')
     k3s_tree("k3s-server-hardened", "v1.33.1+k3s1", config=K3S_HARDENED,
              dropins={"50-kubelet.yaml": K3S_HARDENED_DROPIN}, hardened=True)
     k3s_tree("k3s-server-etcd", "v1.28.15+k3s1", config="cluster-init: true\n", etcd=True)
-    k3s_tree("k3s-agent", "v1.30.6+k3s1", role="agent",
+    k3s_tree("k3s-agent-started", "v1.30.6+k3s1", role="agent",
              env="K3S_TOKEN='K10b3f1e2a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7::server:placeholder'\n"
                  "K3S_URL='https://10.10.10.100:6443'\n")
-    rke2_tree("rke2-server", "v1.33.1+rke2r1", "tls-san:\n  - rke2.example.internal\n")
+    rke2_tree("rke2-server-started", "v1.33.1+rke2r1", "tls-san:\n  - rke2.example.internal\n")
     rke2_tree("rke2-server-hardened", "v1.32.5+rke2r1", "profile: cis\n", cis=True)
 
 
