@@ -582,6 +582,10 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 			arg_or(&a, "service-cluster-ip-range", flags, "service-cidr", "10.43.0.0/16");
 			arg_or(&a, "service-node-port-range", flags, "service-node-port-range", "30000-32767");
 			arg(&a, "storage-backend", "etcd3");
+			/* k3s's default suites (the k3s CIS 1.12 guide, 1.2.29: "By default, the K3s kube-apiserver complies") */
+			arg(&a, "tls-cipher-suites", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
+			    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
+			    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305");
 			arg(&a, "tls-cert-file", "%s/tls/serving-kube-apiserver.crt", s);
 			arg(&a, "tls-private-key-file", "%s/tls/serving-kube-apiserver.key", s);
 			command(commands, "kube-apiserver", &a, flags, "kube-apiserver-arg", how);
@@ -617,6 +621,10 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 			arg(&a, "config-file", "%s/db/etcd/config", s);
 			command(commands, "etcd", &a, flags, NULL, how);
 		}
+		free(s);
+	}
+	if (strcmp(run->role, "agent")) {
+		char *s = xasprintf("%s/server", data);
 		/* The administrative kubeconfigs it writes (1.1.13/1.1.14): admin.kubeconfig, and k3s.yaml. */
 		json_t *admin = json_array();
 		char *p = xasprintf("%s/cred/admin.kubeconfig", s);

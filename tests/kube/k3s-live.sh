@@ -64,7 +64,7 @@ expect live 1.4.2 FAIL "config:$dir/etc/config.yaml.d/50-scheduler.yaml"
 expect live 1.3.7 PASS "default(k3s server)"
 expect live 4.2.1 PASS "default(k3s agent: $dir/data/agent/etc/kubelet.conf.d/00-k3s-defaults.conf"
 expect live 4.2.5 PASS "config:$dir/etc/config.yaml"
-expect live 4.2.7 FAIL "default(k3s agent)"
+expect live 4.2.7 FAIL "proc:"
 hn=$(jq -r '.kubernetes.kubelet.settings["hostname-override"].value // .kubernetes.kubelet.flags["hostname-override"][0].value // ""' "$dir/live.facts.json")
 [ "$hn" = live-node ] && ok "the kubelet's hostname-override is --node-name" || notok "the kubelet's hostname-override is --node-name" "got $hn"
 grep -q "Kubernetes distribution k3s (server) found: proc:" "$dir/live.json" && ok "the note names the process" ||
