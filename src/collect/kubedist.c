@@ -670,19 +670,6 @@ static json_t *k8s_object(json_t *facts)
 	return k8s;
 }
 
-static char *joined(json_t *list)
-{
-	char *all = xstrdup("");
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e) {
-		char *next = xasprintf("%s%s%s", all, i ? ", " : "", json_string_value(e));
-		free(all);
-		all = next;
-	}
-	return all;
-}
-
 int collect_kubernetes_distribution(struct collect_ctx *ctx)
 {
 	json_t *k8s = k8s_object(ctx->facts);
@@ -822,14 +809,17 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 			json_array_append_new(missing, json_string(comps[i].name));
 		}
 		if (json_array_size(missing)) {
-			char *list = joined(missing);
+			char *list = jstr_array_join(missing, ", ");
 			const char *data = json_string_value(json_object_get(dist, "data_dir"));
+			int rke2 = !strcmp(json_string_value(json_object_get(dist, "name")), "rke2");
+			/* why they are missing: said in each check's reason and, shorter, in the note */
+			char *cause = rke2 ? xasprintf("RKE2 runs the control plane as static pods it writes under "
+						       "%s/agent/pod-manifests when it starts, and their manifests "
+						       "are not there", data ? data : "its data directory")
+					   : NULL;
 			char *cpwhy = derr ? xstrdup(why)
-				: !strcmp(json_string_value(json_object_get(dist, "name")), "rke2") ?
-				xasprintf("%s server is present (%s) but %s %s not found: RKE2 runs the control plane "
-					  "as static pods it writes under %s/agent/pod-manifests when it starts, and "
-					  "their manifests are not there", title, first, list,
-					  json_array_size(missing) > 1 ? "were" : "was", data ? data : "its data directory")
+				: cause ? xasprintf("%s server is present (%s) but %s %s not found: %s", title, first, list,
+						    json_array_size(missing) > 1 ? "were" : "was", cause)
 				: xasprintf("%s server is present (%s) but boxaudit could not derive how it runs %s",
 					    title, first, list);
 			if (!any)
@@ -838,8 +828,8 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 				if (jstr_array_has(missing, comps[i].name))
 					not_understood(cp, comps[i].key, "found", cpwhy);
 			json_array_append_new(gaps, derr ? json_string("the control plane") :
-				jfmt(xasprintf("%s (%s)", list, strstr(cpwhy, "not found: ") ?
-					       strstr(cpwhy, "not found: ") + strlen("not found: ") : "not derived")));
+				jfmt(xasprintf("%s (%s)", list, cause ? cause : "not derived")));
+			free(cause);
 			free(cpwhy);
 			free(list);
 		}
@@ -847,11 +837,11 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 	}
 	json_t *notes = json_object_get(ctx->facts, "notes");
 	if (json_is_array(notes)) {
-		char *all = joined(ev);
-		char *files = joined(json_object_get(dist, "config_files"));
+		char *all = jstr_array_join(ev, ", ");
+		char *files = jstr_array_join(json_object_get(dist, "config_files"), ", ");
 		const char *store = json_string_value(json_object_get(dist, "datastore"));
 		if (json_array_size(gaps)) {
-			char *g = joined(gaps);
+			char *g = jstr_array_join(gaps, ", ");
 			json_array_append_new(notes, jfmt(xasprintf(
 				"Kubernetes distribution %s (%s) found: %s. Not understood: %s%s%s; the checks that "
 				"depend on it are ERROR, not SKIP.", title, role, all, g,
