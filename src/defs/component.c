@@ -26,8 +26,10 @@ static void schema_release(struct kube_schema *s)
 		free(s->flags[i].def);
 	}
 	free(s->flags);
-	for (size_t i = 0; i < s->ngates; i++)
+	for (size_t i = 0; i < s->ngates; i++) {
 		free(s->gates[i].name);
+		free(s->gates[i].on_from);
+	}
 	free(s->gates);
 	memset(s, 0, sizeof(*s));
 }
@@ -38,10 +40,20 @@ static void cp_release(struct cp_schema *s)
 		free(s->settings[i].flag);
 		free(s->settings[i].config);
 		json_decref(s->settings[i].def);
+		free(s->settings[i].since);
+		free(s->settings[i].requires_gate);
+		for (size_t k = 0; k < s->settings[i].nvdefs; k++) {
+			free(s->settings[i].vdefs[k].from);
+			json_decref(s->settings[i].vdefs[k].def);
+		}
+		free(s->settings[i].vdefs);
 	}
 	free(s->settings);
-	for (size_t i = 0; i < s->nplugins; i++)
+	for (size_t i = 0; i < s->nplugins; i++) {
 		free(s->plugins[i].name);
+		free(s->plugins[i].on_from);
+		free(s->plugins[i].off_from);
+	}
 	free(s->plugins);
 	for (size_t i = 0; i < s->nbools; i++)
 		free(s->bools[i]);
@@ -86,6 +98,19 @@ static int get_bool(struct loader *l, yaml_node_t *m, const char *key, int *out)
 		*out = 1;
 	else if (!s || strcmp(s, "false"))
 		return loader_error(l, v, "'%s' is true or false", key);
+	return 0;
+}
+
+/* An optional minor version ("1.30") at key; earlier, the version before it (ascending). */
+static int get_version(struct loader *l, yaml_node_t *m, const char *key, const char *earlier, char **out)
+{
+	if (loader_get_str(l, m, key, 0, out) < 0)
+		return -1;
+	if (*out && cp_version_before(*out, "0.0") < 0)
+		return loader_error(l, loader_map_get(l, m, key), "'%s' is a minor version such as \"1.30\"", key);
+	if (*out && earlier && cp_version_before(*out, earlier) != 0)
+		return loader_error(l, loader_map_get(l, m, key), "'%s' must come after %s (ascending versions)",
+				    key, earlier);
 	return 0;
 }
 
@@ -134,10 +159,12 @@ static int parse_flag(struct loader *l, yaml_node_t *n, struct kube_flag_setting
 
 static int parse_gate(struct loader *l, yaml_node_t *n, struct kube_gate *g)
 {
-	static const char *const keys[] = { "gate", "default", NULL };
+	static const char *const keys[] = { "gate", "default", "on_from", NULL };
 	if (loader_check_keys(l, n, "feature gate", keys) < 0)
 		return -1;
 	int rc = loader_get_str(l, n, "gate", 1, &g->name);
+	if (get_version(l, n, "on_from", NULL, &g->on_from) < 0)
+		rc = -1;
 	if (!loader_map_get(l, n, "default"))
 		rc = loader_error(l, n, "missing required key 'default'");
 	else if (get_bool(l, n, "default", &g->def) < 0)
@@ -145,9 +172,39 @@ static int parse_gate(struct loader *l, yaml_node_t *n, struct kube_gate *g)
 	return rc;
 }
 
+/* defaults_by_version: [{from: "1.30", default: V}, ...], ascending. */
+static int parse_vdefaults(struct loader *l, yaml_node_t *n, struct cp_setting *st)
+{
+	static const char *const keys[] = { "from", "default", NULL };
+	yaml_node_t *seq = loader_map_get(l, n, "defaults_by_version");
+	if (!seq)
+		return 0;
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return loader_error(l, seq, "'defaults_by_version' must be a list");
+	size_t count = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+	st->vdefs = xcalloc(count + 1, sizeof(*st->vdefs));
+	int rc = 0;
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_t *e = loader_node(l, seq->data.sequence.items.start[i]);
+		if (loader_check_keys(l, e, "version default", keys) < 0) {
+			rc = -1;
+			continue;
+		}
+		st->nvdefs++;
+		if (get_version(l, e, "from", i ? st->vdefs[i - 1].from : NULL, &st->vdefs[i].from) < 0 ||
+		    get_value(l, e, "default", &st->vdefs[i].def) < 0)
+			rc = -1;
+		else if (!st->vdefs[i].from)
+			rc = loader_error(l, e, "missing required key 'from'");
+	}
+	return rc;
+}
+
 static int parse_setting(struct loader *l, yaml_node_t *n, struct cp_setting *st)
 {
-	static const char *const keys[] = { "flag", "type", "default", "config", NULL };
+	static const char *const keys[] = {
+		"flag", "type", "default", "config", "since", "requires_gate", "defaults_by_version", NULL
+	};
 	char *type = NULL;
 	if (loader_check_keys(l, n, "setting", keys) < 0)
 		return -1;
@@ -159,17 +216,20 @@ static int parse_setting(struct loader *l, yaml_node_t *n, struct cp_setting *st
 		rc = loader_error(l, loader_map_get(l, n, "type"),
 				  "unknown type '%s' (bool, int, string, path, duration, list, map-bool)", type);
 	free(type);
-	if (get_value(l, n, "default", &st->def) < 0)
+	if (get_value(l, n, "default", &st->def) < 0 || get_version(l, n, "since", NULL, &st->since) < 0 ||
+	    loader_get_str(l, n, "requires_gate", 0, &st->requires_gate) < 0 || parse_vdefaults(l, n, st) < 0)
 		rc = -1;
 	return rc;
 }
 
 static int parse_plugin(struct loader *l, yaml_node_t *n, struct cp_plugin *p)
 {
-	static const char *const keys[] = { "name", "default", NULL };
+	static const char *const keys[] = { "name", "default", "on_from", "off_from", NULL };
 	if (loader_check_keys(l, n, "admission plugin", keys) < 0)
 		return -1;
 	int rc = loader_get_str(l, n, "name", 1, &p->name);
+	if (get_version(l, n, "on_from", NULL, &p->on_from) < 0 || get_version(l, n, "off_from", NULL, &p->off_from) < 0)
+		rc = -1;
 	if (!loader_map_get(l, n, "default"))
 		rc = loader_error(l, n, "missing required key 'default'");
 	else if (get_bool(l, n, "default", &p->def) < 0)
@@ -274,6 +334,11 @@ int component_parse(struct loader *l, yaml_node_t *rootn)
 	c->schema.gates = v;
 	if (parse_cp(l, rootn, &c->cp) < 0)
 		rc = -1;
+	for (size_t i = 0; c->schema.nfields && i < c->schema.ngates; i++)
+		if (c->schema.gates[i].on_from)
+			rc = loader_error(l, loader_map_get(l, rootn, "feature_gates"),
+					  "gate %s: 'on_from' is read for control-plane components only (the kubelet's "
+					  "effective configuration does not take its version)", c->schema.gates[i].name);
 	if (c->name && defs_component(l->d, c->name))
 		rc = loader_error(l, loader_map_get(l, head, "name"), "duplicate component '%s'", c->name);
 	if (rc < 0) {

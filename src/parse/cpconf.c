@@ -21,6 +21,69 @@ int cp_type_parse(const char *s, enum pflag_type *out)
 	return -1;
 }
 
+/* "v1.29.3+k3s1" -> 1, 29; 0 on success. */
+static int major_minor(const char *v, long *major, long *minor)
+{
+	char *end;
+	if (!v)
+		return -1;
+	if (*v == 'v')
+		v++;
+	if (*v < '0' || *v > '9')
+		return -1;
+	*major = strtol(v, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return -1;
+	*minor = strtol(end + 1, &end, 10);
+	return 0;
+}
+
+int cp_version_before(const char *version, const char *from)
+{
+	long vmaj, vmin, fmaj, fmin;
+	if (major_minor(version, &vmaj, &vmin) < 0 || major_minor(from, &fmaj, &fmin) < 0)
+		return -1;
+	return vmaj < fmaj || (vmaj == fmaj && vmin < fmin);
+}
+
+/* Whether a default that changes "from" a version holds at this one (unknown: the newest does). */
+static int holds_from(const char *version, const char *from)
+{
+	return from && cp_version_before(version, from) != 1;
+}
+
+/* The setting's default at the component's version (borrowed). */
+static json_t *setting_default(const struct cp_setting *st, const char *version)
+{
+	json_t *d = st->def;
+	for (size_t i = 0; i < st->nvdefs; i++)
+		if (holds_from(version, st->vdefs[i].from))
+			d = st->vdefs[i].def;
+	return d;
+}
+
+static int plugin_default(const struct cp_plugin *p, const char *version)
+{
+	int on = p->def;
+	if (p->on_from && holds_from(version, p->on_from))
+		on = 1;
+	if (p->off_from && holds_from(version, p->off_from))
+		on = 0;
+	return on;
+}
+
+static int gate_default(const struct kube_gate *g, const char *version)
+{
+	return g->def || holds_from(version, g->on_from);
+}
+
+/* A value's origin is the component's default, not something written. */
+static int from_default(json_t *fact)
+{
+	const char *src = json_string_value(json_object_get(fact, "source"));
+	return !src || !strncmp(src, "default", 7);
+}
+
 /* The pflag table: tracked settings, untracked bools, the config flag. */
 static struct pflag_def *flag_table(const struct cp_schema *s, size_t *n)
 {
@@ -159,7 +222,7 @@ static json_t *setting(const struct cp_schema *s, const struct cp_setting *st,
 			free(src);
 			free(err);
 		} else {
-			out = cp_fact(json_incref(st->def), dflt);
+			out = cp_fact(json_incref(setting_default(st, in->version)), dflt);
 		}
 	} else if (json_array_size(raws)) {
 		src = xasprintf("%s--%s", in->flag_origin ? in->flag_origin : "argv:", st->flag);
@@ -172,30 +235,37 @@ static json_t *setting(const struct cp_schema *s, const struct cp_setting *st,
 		json_decref(r);
 		free(src);
 	} else {
-		out = cp_fact(json_incref(st->def), dflt);
+		out = cp_fact(json_incref(setting_default(st, in->version)), dflt);
 	}
 	free(envn);
 	return out;
 }
 
 /*
- * Admission plugins: the default-on set, plus --enable-admission-plugins,
- * minus --disable-admission-plugins; the deprecated --admission-control
- * names the whole set when neither is given.
+ * Admission plugins: the default-on set of the version, plus
+ * --enable-admission-plugins, minus --disable-admission-plugins.  The
+ * deprecated --admission-control, when it names any, is the whole set; given
+ * at all beside either of the others, kube-apiserver refuses to start
+ * (pkg/kubeapiserver/options/admission.go, Validate and computePluginNames).
  */
-static json_t *admission(const struct cp_schema *s, json_t *settings, const char *dflt, json_t *errors)
+static json_t *admission(const struct cp_schema *s, json_t *settings, const struct cp_input *in,
+			 const char *dflt, json_t *errors)
 {
 	json_t *en = json_object_get(settings, "enable-admission-plugins");
 	json_t *dis = json_object_get(settings, "disable-admission-plugins");
 	json_t *legacy = json_object_get(settings, "admission-control");
-	json_t *out = json_object();
-	if (json_object_get(en, "error") || json_object_get(dis, "error")) {
-		json_object_set_new(out, "error", json_string("the admission plugin flags could not be read"));
-		return out;
+	if (json_object_get(en, "error") || json_object_get(dis, "error") || json_object_get(legacy, "error"))
+		return json_pack("{s:s}", "error", "the admission plugin flags could not be read");
+	if (legacy && !from_default(legacy) && (!from_default(en) || !from_default(dis))) {
+		const char *why = "--admission-control and --enable-admission-plugins/--disable-admission-plugins "
+				  "are mutually exclusive: kube-apiserver refuses to start";
+		json_array_append_new(errors, json_string(why));
+		return json_pack("{s:s}", "error", why);
 	}
+	json_t *out = json_object();
 	json_t *env = json_object_get(en, "value"), *disv = json_object_get(dis, "value");
 	json_t *legv = json_object_get(legacy, "value");
-	int use_legacy = json_array_size(legv) && !json_array_size(env) && !json_array_size(disv);
+	int use_legacy = json_array_size(legv) > 0;
 	json_t *names = json_array();
 	for (size_t i = 0; i < s->nplugins; i++)
 		json_array_append_new(names, json_string(s->plugins[i].name));
@@ -211,7 +281,7 @@ static json_t *admission(const struct cp_schema *s, json_t *settings, const char
 		int def = 0;
 		for (size_t k = 0; k < s->nplugins; k++)
 			if (!strcmp(s->plugins[k].name, n))
-				def = s->plugins[k].def;
+				def = plugin_default(&s->plugins[k], in->version);
 		json_t *f;
 		if (use_legacy)
 			f = cp_fact(json_boolean(jstr_array_has(legv, n)), json_string_value(json_object_get(legacy, "source")));
@@ -231,7 +301,8 @@ static json_t *admission(const struct cp_schema *s, json_t *settings, const char
 	return out;
 }
 
-static json_t *gates(const struct kube_gate *g, size_t n, json_t *settings, const char *dflt)
+static json_t *gates(const struct kube_gate *g, size_t n, json_t *settings, const char *version,
+		     const char *dflt)
 {
 	json_t *fg = json_object_get(settings, "feature-gates");
 	json_t *m = json_object_get(fg, "value");
@@ -244,9 +315,37 @@ static json_t *gates(const struct kube_gate *g, size_t n, json_t *settings, cons
 			json_object_set_new(out, g[i].name, cp_fact(json_incref(v),
 				json_string_value(json_object_get(fg, "source"))));
 		else
-			json_object_set_new(out, g[i].name, cp_fact(json_boolean(g[i].def), dflt));
+			json_object_set_new(out, g[i].name, cp_fact(json_boolean(gate_default(&g[i], version)), dflt));
 	}
 	return out;
+}
+
+/*
+ * A flag the component's version does not have, or whose feature gate is
+ * off: the component refuses to start, so the value is an error, not a value.
+ */
+static void flag_gated(const struct cp_setting *st, json_t *settings, json_t *gates, const struct cp_input *in,
+		       json_t *errors)
+{
+	const char *version = in->version, *name = in->component ? in->component : "the component";
+	json_t *f = json_object_get(settings, st->flag);
+	if (!f || json_object_get(f, "error") || from_default(f))
+		return;
+	const char *src = json_string_value(json_object_get(f, "source"));
+	json_t *g = st->requires_gate ? json_object_get(gates, st->requires_gate) : NULL;
+	char *why = NULL;
+	if (st->since && cp_version_before(version, st->since) == 1)
+		why = xasprintf("--%s (%s) does not exist before %s %s and this is %s: it refuses to start",
+				st->flag, src, name, st->since, version);
+	else if (st->requires_gate && !json_is_true(json_object_get(g, "value")))
+		why = xasprintf("--%s (%s) needs the feature gate %s, which is %s (%s): %s refuses to start",
+				st->flag, src, st->requires_gate, g ? "off" : "unknown",
+				g ? json_string_value(json_object_get(g, "source")) : "not tracked", name);
+	if (!why)
+		return;
+	json_array_append_new(errors, json_string(why));
+	json_object_set_new(settings, st->flag, json_pack("{s:s}", "error", why));
+	free(why);
 }
 
 json_t *cpconf_effective(const struct cp_schema *s, const struct kube_gate *g, size_t ngates,
@@ -269,9 +368,13 @@ json_t *cpconf_effective(const struct cp_schema *s, const struct kube_gate *g, s
 	json_t *out = json_pack("{s:o,s:o,s:O,s:o}", "settings", settings, "errors", errors,
 				"unknown_flags", pf.unknown, "ignored", ignored);
 	if (s->nplugins)
-		json_object_set_new(out, "admission", admission(s, settings, dflt, errors));
+		json_object_set_new(out, "admission", admission(s, settings, in, dflt, errors));
+	json_t *gt = gates(g, ngates, settings, in->version, dflt);
+	for (size_t k = 0; k < s->nsettings; k++)
+		flag_gated(&s->settings[k], settings, gt, in, errors);
 	if (ngates)
-		json_object_set_new(out, "gates", gates(g, ngates, settings, dflt));
+		json_object_set(out, "gates", gt);
+	json_decref(gt);
 	if (in->config_error)
 		json_array_append_new(errors, json_string(in->config_error));
 	pflag_result_release(&pf);
@@ -347,4 +450,95 @@ long cpconf_audit_rules(json_t *doc, char **err)
 		return -1;
 	}
 	return (long)json_array_size(r);
+}
+
+static int api_version_in(json_t *doc, const char *const *versions)
+{
+	const char *v = json_string_value(json_object_get(doc, "apiVersion"));
+	for (size_t i = 0; v && versions[i]; i++)
+		if (!strcmp(v, versions[i]))
+			return 1;
+	return 0;
+}
+
+/* staging/src/k8s.io/apiserver/pkg/admission/config.go ReadAdmissionConfiguration, GetAdmissionPluginConfigurationFor */
+int cpconf_admission_plugin(json_t *doc, const char *plugin, json_t **inline_conf, char **path, char **err)
+{
+	static const char *const versions[] = {
+		"apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1alpha1", "apiserver.k8s.io/v1alpha1", NULL
+	};
+	*inline_conf = NULL;
+	*path = NULL;
+	if (json_is_object(doc) && !json_object_get(doc, "kind") &&
+	    (json_object_get(doc, "imagePolicy") || json_object_get(doc, "podNodeSelectorPluginConfig")))
+		return 0;	/* the legacy format: configures those two plugins only */
+	if (!kind_is(doc, "AdmissionConfiguration") || !api_version_in(doc, versions)) {
+		*err = xstrdup("not an AdmissionConfiguration (kind and apiVersion apiserver.config.k8s.io/v1)");
+		return -1;
+	}
+	json_t *plugins = json_object_get(doc, "plugins");
+	if (plugins && !json_is_array(plugins)) {
+		*err = xstrdup("'plugins' is not a list");
+		return -1;
+	}
+	size_t i;
+	json_t *e;
+	/* The first entry for the plugin decides; its inline configuration wins over its path. */
+	json_array_foreach(plugins, i, e) {
+		const char *name = json_string_value(json_object_get(e, "name"));
+		if (!name) {
+			*err = xasprintf("plugins[%zu] has no name", i);
+			return -1;
+		}
+		if (strcmp(name, plugin))
+			continue;
+		json_t *c = json_object_get(e, "configuration");
+		const char *p = json_string_value(json_object_get(e, "path"));
+		if (c && !json_is_null(c)) {
+			*inline_conf = c;
+			return 1;
+		}
+		if (p && *p) {
+			*path = xstrdup(p);
+			return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+long cpconf_eventratelimit_limits(json_t *doc, char **err)
+{
+	static const char *const versions[] = { "eventratelimit.admission.k8s.io/v1alpha1", NULL };
+	static const char *const types[] = { "Server", "Namespace", "User", "SourceAndObject", NULL };
+	if (!kind_is(doc, "Configuration") || !api_version_in(doc, versions)) {
+		*err = xstrdup("not an EventRateLimit Configuration (kind Configuration, apiVersion "
+			       "eventratelimit.admission.k8s.io/v1alpha1)");
+		return -1;
+	}
+	json_t *limits = json_object_get(doc, "limits");
+	if (!json_array_size(limits)) {
+		*err = xstrdup("limits: must not be empty");
+		return -1;
+	}
+	size_t i;
+	json_t *l;
+	json_array_foreach(limits, i, l) {
+		const char *t = json_string_value(json_object_get(l, "type"));
+		size_t k = 0;
+		while (t && types[k] && strcmp(t, types[k]))
+			k++;
+		json_t *qps = json_object_get(l, "qps"), *burst = json_object_get(l, "burst");
+		json_t *cache = json_object_get(l, "cacheSize");
+		const char *bad = !t || !types[k] ? "type: Server, Namespace, User or SourceAndObject"
+				  : !json_is_integer(qps) || json_integer_value(qps) <= 0 ? "qps: must be positive"
+				  : !json_is_integer(burst) || json_integer_value(burst) <= 0 ? "burst: must be positive"
+				  : cache && (!json_is_integer(cache) || json_integer_value(cache) < 0)
+				  ? "cacheSize: must not be negative" : NULL;
+		if (bad) {
+			*err = xasprintf("limits[%zu].%s", i, bad);
+			return -1;
+		}
+	}
+	return (long)json_array_size(limits);
 }

@@ -21,17 +21,29 @@
 #include "parse/kubelet.h"
 #include "parse/pflag.h"
 
+/* A default that holds from a minor version on ("1.30"). */
+struct cp_vdefault {
+	char *from;
+	json_t *def;
+};
+
 /* A tracked flag: its pflag type, its default, its key in the config file. */
 struct cp_setting {
 	char *flag;
 	enum pflag_type type;
 	json_t *def;		/* JSON default (null: unset) */
 	char *config;		/* dotted key in the component's config file, or NULL */
+	struct cp_vdefault *vdefs;	/* later defaults, ascending by version */
+	size_t nvdefs;
+	char *since;		/* the first minor version that has the flag, or NULL */
+	char *requires_gate;	/* the feature gate the flag needs, or NULL */
 };
 
 struct cp_plugin {
 	char *name;
-	int def;		/* enabled by default */
+	int def;		/* enabled by default (before on_from / off_from) */
+	char *on_from;		/* on by default from this minor version on, or NULL */
+	char *off_from;		/* off by default from this minor version on, or NULL */
 };
 
 /* What a control-plane component's configuration tracks; owned by the defs. */
@@ -63,7 +75,16 @@ struct cp_input {
 	const char *config_path;	/* its path, for origins */
 	const char *config_error;	/* the config file could not be read or decoded */
 	const char *default_origin;	/* "default(kube-apiserver 1.32)" */
+	const char *version;		/* the component's version ("1.32.4", "v1.29.0+k3s1"), or NULL */
+	const char *component;		/* its name, for messages ("kube-apiserver") */
 };
+
+/*
+ * Whether version is older than the minor version from ("1.30"): 1 or 0,
+ * -1 when version is NULL or not a version.  A version that cannot be
+ * read takes the newest defaults (the origin then says "version unknown").
+ */
+int cp_version_before(const char *version, const char *from);
 
 /* The config file the command line (or env) names, or NULL: a new string. */
 char *cpconf_config_path(const struct cp_schema *s, const struct cp_input *in);
@@ -84,5 +105,20 @@ json_t *cpconf_authorizers(json_t *doc, char **err);
 
 /* The number of rules of an audit Policy (>= 0), or -1 with *err. */
 long cpconf_audit_rules(json_t *doc, char **err);
+
+/*
+ * A plugin's entry in an AdmissionConfiguration (--admission-control-config-file):
+ * 1 with *inline (borrowed) set to its `configuration`, or *path (a new
+ * string, as written: relative to the admission file's directory) set to
+ * its `path`; 0 when the plugin has no entry; -1 with *err.
+ */
+int cpconf_admission_plugin(json_t *doc, const char *plugin, json_t **inline_conf, char **path, char **err);
+
+/*
+ * The limits of an EventRateLimit Configuration as kube-apiserver validates
+ * them (plugin/pkg/admission/eventratelimit/apis/eventratelimit/validation):
+ * their number (> 0), or -1 with *err when the API server would refuse it.
+ */
+long cpconf_eventratelimit_limits(json_t *doc, char **err);
 
 #endif

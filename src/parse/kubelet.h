@@ -56,6 +56,7 @@ struct kube_flag_setting {
 struct kube_gate {
 	char *name;
 	int def;
+	char *on_from;		/* "1.30": on by default from this minor version on, or NULL */
 };
 
 /* What a component's effective configuration tracks; owned by the defs. */
