@@ -11,6 +11,7 @@
 #include "parse/rancher.h"
 #include "parse/kubeyaml.h"
 #include "parse/redact.h"
+#include "base/jstr.h"
 #include "base/limits.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
@@ -314,6 +315,101 @@ static json_t *config_fact(json_t *v, const char *path)
 }
 
 /*
+ * With AlwaysAllow among the --authorization-mode modes, kube-apiserver
+ * turns anonymous authentication off, whatever --anonymous-auth says
+ * (pkg/kubeapiserver/options/authentication.go ApplyAuthorization, run by
+ * Complete after the modes default to AlwaysAllow; docs/KUBERNETES.md).
+ */
+static void anonymous_under_always_allow(json_t *settings, json_t *am)
+{
+	json_t *anon = json_object_get(settings, "anonymous-auth");
+	if (!json_is_true(json_object_get(anon, "value")) || !jstr_array_has(json_object_get(am, "value"), "AlwaysAllow"))
+		return;
+	char *src = xasprintf("%s: AlwaysAllow authorization turns anonymous auth off, overriding %s",
+			      json_string_value(json_object_get(am, "source")),
+			      json_string_value(json_object_get(anon, "source")));
+	json_object_set_new(settings, "anonymous-auth", json_pack("{s:b,s:s}", "value", 0, "source", src));
+	free(src);
+}
+
+/* "dir/of/admission.yaml" + "event.yaml": where kube-apiserver reads a plugin's relative path. */
+static char *beside(const char *file, const char *rel)
+{
+	if (rel[0] == '/')
+		return xstrdup(rel);
+	const char *slash = strrchr(file, '/');
+	return slash ? xasprintf("%.*s/%s", (int)(slash - file), file, rel) : xstrdup(rel);
+}
+
+/*
+ * --admission-control-config-file, read as kube-apiserver reads it at start
+ * (it refuses to start when it cannot): EventRateLimit's limits, which the
+ * plugin requires (without them: "limits: must not be empty").
+ */
+static void admission_config(const struct rootfs *r, const struct origin *o, json_t *comp, json_t *settings)
+{
+	json_t *flag = json_object_get(settings, "admission-control-config-file");
+	const char *p = sval(settings, "admission-control-config-file");
+	json_t *limits;
+	if (json_object_get(flag, "error")) {
+		limits = json_incref(flag);
+	} else if (!p) {
+		limits = json_pack("{s:i,s:s}", "value", 0, "source",
+				   "no --admission-control-config-file: EventRateLimit has no limits");
+	} else {
+		char *h = NULL, *err = NULL, *ppath = NULL, *pfile = NULL, *ph = NULL;
+		json_t *doc = flag_doc(r, o, p, &h, &err), *conf = NULL, *pdoc = NULL;
+		int has = doc ? cpconf_admission_plugin(doc, "EventRateLimit", &conf, &ppath, &err) : -1;
+		if (!h) {
+			limits = json_pack("{s:s}", "error", err);	/* inside the container: not judged */
+		} else if (has < 0) {
+			/* kube-apiserver does not start: no admission plugin is known to run */
+			char *m = doc ? xasprintf("'%s': %s: kube-apiserver refuses to start", h, err)
+					   : xasprintf("%s: kube-apiserver refuses to start", err);
+			limits = json_pack("{s:s}", "error", m);
+			json_object_set_new(comp, "admission", json_pack("{s:s}", "error", m));
+			json_array_append_new(json_object_get(comp, "errors"), json_string(m));
+			free(m);
+		} else if (has == 0) {
+			char *src = xasprintf("config:%s (no EventRateLimit entry: no limits)", h);
+			limits = json_pack("{s:i,s:s}", "value", 0, "source", src);
+			free(src);
+		} else {
+			const char *where = h;
+			free(err);
+			err = NULL;
+			if (ppath) {
+				pfile = beside(p, ppath);
+				pdoc = flag_doc(r, o, pfile, &ph, &err);
+				where = ph;
+			} else {
+				pdoc = json_incref(conf);
+			}
+			long n = pdoc ? cpconf_eventratelimit_limits(pdoc, &err) : -1;
+			if (n < 0 && pdoc) {
+				char *m = xasprintf("'%s': EventRateLimit: %s (kube-apiserver refuses to start)", where, err);
+				limits = json_pack("{s:s}", "error", m);
+				free(m);
+			} else if (n < 0) {
+				limits = json_pack("{s:s}", "error", err);
+			} else {
+				char *src = xasprintf("config:%s#EventRateLimit", where);
+				limits = json_pack("{s:I,s:s}", "value", (json_int_t)n, "source", src);
+				free(src);
+			}
+		}
+		json_decref(pdoc);
+		json_decref(doc);
+		free(ppath);
+		free(pfile);
+		free(ph);
+		free(err);
+		free(h);
+	}
+	json_object_set_new(comp, "event_rate_limits", limits);
+}
+
+/*
  * The files kube-apiserver reads at start: --authorization-config (which
  * replaces --authorization-mode), the encryption configuration and the
  * audit policy, each decoded as the API server would.
@@ -351,16 +447,24 @@ static void apiserver_docs(const struct rootfs *r, const struct origin *o, json_
 	}
 	/* kube-apiserver refuses both at once (authorization options validation). */
 	json_t *am = json_object_get(settings, "authorization-mode");
+	json_t *ac = json_object_get(settings, "authorization-config");
 	const char *am_src = json_string_value(json_object_get(am, "source"));
-	if (modes && am_src && strncmp(am_src, "default", 7) != 0) {
+	if (json_object_get(ac, "error")) {
+		/* a flag this version does not have, or whose gate is off */
+		json_decref(modes);
+		modes = json_incref(ac);
+	} else if (modes && am_src && strncmp(am_src, "default", 7) != 0) {
 		json_decref(modes);
 		modes = json_pack("{s:s}", "error", "--authorization-config and --authorization-mode are both given: "
 				  "kube-apiserver refuses to start");
 		json_array_append(json_object_get(comp, "errors"), json_object_get(modes, "error"));
 	}
+	if (!modes)
+		anonymous_under_always_allow(settings, am);
 	json_object_set_new(comp, "authorization_modes", modes ? modes : json_incref(am));
 	json_object_set_new(comp, "encryption", enc);
 	json_object_set_new(comp, "audit_policy", pol);
+	admission_config(r, o, comp, settings);
 }
 
 /* Every entry below dir, bounded: the PKI directory and its files. */
@@ -468,7 +572,8 @@ static void origin_release(struct origin *o)
 /* Mark everything a component's configuration would decide as unknown. */
 static void component_unknown(json_t *comp, const char *why)
 {
-	static const char *const keys[] = { "settings", "admission", "gates", "authorization_modes", NULL };
+	static const char *const keys[] = { "settings", "admission", "gates", "authorization_modes", "event_rate_limits",
+					    NULL };
 	for (int i = 0; keys[i]; i++)
 		json_object_set_new(comp, keys[i], json_pack("{s:s}", "error", why));
 	json_object_set_new(comp, "encryption", json_pack("{s:{s:s}}", "secrets_provider", "error", why));
@@ -630,7 +735,8 @@ static json_t *collect_component(struct collect_ctx *ctx, const struct cp_compon
 		}
 		struct cp_input in = {
 			.words = words, .nwords = nw ? nw - 1 : 0, .flag_origin = o.flag_origin,
-			.env = o.env, .env_origin = o.env_origin, .default_origin = dflt,
+			.env = o.env, .env_origin = o.env_origin, .default_origin = dflt, .version = ver,
+			.component = cc->name,
 		};
 		char *cfg = cpconf_config_path(&def->cp, &in), *cfg_host = NULL, *cfg_err = NULL;
 		json_t *doc = NULL;
