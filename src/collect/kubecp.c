@@ -912,6 +912,14 @@ int collect_control_plane(struct collect_ctx *ctx)
 		if (json_is_true(json_object_get(c, "found")))
 			json_array_append_new(why, json_sprintf("%s (%s)", components[i].name,
 								json_string_value(json_object_get(c, "source"))));
+		/* A configuration the component refuses is said at the top of every report. */
+		size_t k;
+		json_t *err;
+		json_array_foreach(json_object_get(c, "errors"), k, err)
+			if (json_is_array(notes) && strstr(json_string_value(err) ? json_string_value(err) : "",
+							   "refuses to start"))
+				json_array_append_new(notes, json_sprintf("%s would not start as configured: %s",
+									  components[i].name, json_string_value(err)));
 		json_object_set_new(cp, components[i].key, c);
 		free(found[i].path);
 		free(found[i].error);
@@ -921,14 +929,7 @@ int collect_control_plane(struct collect_ctx *ctx)
 	json_object_set_new(cp, "present", json_boolean(present));
 	char *reason;
 	if (present) {
-		char *list = NULL;
-		size_t i;
-		json_t *e;
-		json_array_foreach(why, i, e) {
-			char *nl = xasprintf("%s%s%s", list ? list : "", list ? ", " : "", json_string_value(e));
-			free(list);
-			list = nl;
-		}
+		char *list = jstr_array_join(why, ", ");
 		reason = xasprintf("control-plane components found: %s", list);
 		free(list);
 	} else {
