@@ -8,7 +8,10 @@
  * the rootfs only (docs/KUBERNETES.md "Managed nodes"):
  * - EKS: the AL2 AMI's /etc/eks/bootstrap.sh, the AL2023 AMI's
  *   /usr/bin/nodeadm and the environment file it writes
- *   (/etc/eks/kubelet/environment), /etc/eks/release;
+ *   (/etc/eks/kubelet/environment), /etc/eks/release; or, on Bottlerocket
+ *   (which has none of those files), its os-release: ID=bottlerocket with
+ *   an aws-k8s-* VARIANT_ID (the aws-k8s variants are the EKS node image;
+ *   vmware-k8s, metal-k8s and aws-ecs variants are not);
  * - GKE: the kube-up/GKE layout under /home/kubernetes (kubelet-config.yaml,
  *   bin/kubelet, bin/configure-helper.sh); Container-Optimized OS
  *   (/etc/os-release ID=cos) is supporting evidence only, since COS runs
@@ -41,12 +44,19 @@ struct marker {
 	const char *variant;		/* the image generation this file says, or NULL */
 };
 
+/* An image known by its os-release alone: ID, and VARIANT_ID's prefix. */
+struct os_marker {
+	const char *id, *variant_prefix;
+	const char *variant;		/* the image generation it says */
+};
+
 struct provider {
 	const char *name, *title;
 	struct marker all_of[3];	/* every one must exist */
 	struct marker any_of[5];	/* at least one must exist (when any is listed) */
 	struct marker extra[4];		/* recorded as evidence, decide nothing */
 	const char *os_id;		/* /etc/os-release ID recorded as evidence */
+	struct os_marker os_image;	/* decides when the files do not (id NULL: none) */
 };
 
 static const struct provider providers[] = {
@@ -59,8 +69,10 @@ static const struct provider providers[] = {
 	    { NULL, NULL } },
 	  { { "/etc/kubernetes/kubelet/kubelet-config.json", NULL },
 	    { "/etc/kubernetes/kubelet/config.json", NULL },
+	    { "/etc/kubernetes/kubelet/config", NULL },
 	    { NULL, NULL } },
-	  "amzn" },
+	  "amzn",
+	  { "bottlerocket", "aws-k8s-", "bottlerocket (aws-k8s)" } },
 	{ "gke", "Google GKE",
 	  { { NULL, NULL } },
 	  { { "/home/kubernetes/kubelet-config.yaml", NULL },
@@ -68,12 +80,12 @@ static const struct provider providers[] = {
 	    { "/home/kubernetes/bin/configure-helper.sh", NULL },
 	    { NULL, NULL } },
 	  { { "/etc/default/kubelet", NULL }, { NULL, NULL } },
-	  "cos" },
+	  "cos", { NULL, NULL, NULL } },
 	{ "aks", "Azure AKS",
 	  { { "/etc/kubernetes/azure.json", NULL }, { "/etc/default/kubelet", NULL }, { NULL, NULL } },
 	  { { "/opt/azure/containers", NULL }, { NULL, NULL } },
 	  { { "/etc/kubernetes/certs/ca.crt", NULL }, { NULL, NULL } },
-	  NULL },
+	  NULL, { NULL, NULL, NULL } },
 };
 
 static void add_evidence(json_t *evidence, const char *path)
@@ -97,7 +109,7 @@ static size_t find(const struct rootfs *r, const struct marker *m, json_t *evide
 	return n;
 }
 
-/* /etc/os-release as {ID, VERSION_ID} ({value, source} each), or NULL when absent or not understood. */
+/* /etc/os-release as {ID, VERSION_ID, VARIANT_ID} ({value, source} each), or NULL when absent or not understood. */
 static json_t *os_release(const struct rootfs *r)
 {
 	static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release", NULL };
@@ -117,9 +129,9 @@ static json_t *os_release(const struct rootfs *r)
 			return NULL;
 		/* {value, source} as every setting: the file is the evidence a rule shows. */
 		json_t *out = json_object();
-		const char *keys[] = { "ID", "VERSION_ID" };
+		const char *keys[] = { "ID", "VERSION_ID", "VARIANT_ID" };
 		char *src = xasprintf("file:%s", paths[i]);
-		for (size_t k = 0; k < 2; k++) {
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			json_t *v = json_object_get(env, keys[k]);
 			if (json_is_string(v))
 				json_object_set_new(out, keys[k], json_pack("{s:O,s:s}", "value", v, "source", src));
@@ -129,6 +141,27 @@ static json_t *os_release(const struct rootfs *r)
 		return out;
 	}
 	return NULL;
+}
+
+static const char *os_value(json_t *os, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(os, key), "value"));
+}
+
+/* 1 if os-release names p's image (ID and VARIANT_ID), which are then the evidence. */
+static int os_image(const struct provider *p, json_t *os, json_t *evidence)
+{
+	const char *id = os_value(os, "ID"), *var = os_value(os, "VARIANT_ID");
+	const struct os_marker *m = &p->os_image;
+	if (!m->id || !id || !var || strcmp(id, m->id) || strncmp(var, m->variant_prefix, strlen(m->variant_prefix)))
+		return 0;
+	char *s = xasprintf("os-release:ID=%s", id);
+	json_array_append_new(evidence, jstr(s));
+	free(s);
+	s = xasprintf("os-release:VARIANT_ID=%s", var);
+	json_array_append_new(evidence, jstr(s));
+	free(s);
+	return 1;
 }
 
 static int detect(const struct rootfs *r, const struct provider *p, json_t *os, json_t **out)
@@ -141,12 +174,20 @@ static int detect(const struct rootfs *r, const struct provider *p, json_t *os, 
 	int ok = find(r, p->all_of, evidence, &variant) == need;
 	if (ok && p->any_of[0].path)
 		ok = find(r, p->any_of, evidence, &variant) > 0;
+	int by_os = 0;
 	if (!ok || !json_array_size(evidence)) {
-		json_decref(evidence);
-		return 0;
+		/* Files found short of the rule decide nothing: only the image's own os-release then does. */
+		json_array_clear(evidence);
+		variant = NULL;
+		if (!os_image(p, os, evidence)) {
+			json_decref(evidence);
+			return 0;
+		}
+		variant = p->os_image.variant;
+		by_os = 1;
 	}
 	find(r, p->extra, evidence, NULL);
-	const char *id = json_string_value(json_object_get(json_object_get(os, "ID"), "value"));
+	const char *id = by_os ? NULL : os_value(os, "ID");
 	if (p->os_id && id && !strcmp(id, p->os_id)) {
 		char *s = xasprintf("os-release:ID=%s", id);
 		json_array_append_new(evidence, jstr(s));
