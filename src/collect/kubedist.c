@@ -145,8 +145,22 @@ static json_t *after_subcommand(json_t *argv, const char **role)
 	return words;
 }
 
-/* Whether distribution d is on the node, with its evidence and command line; 0 when not. */
-static int detect(const struct collect_ctx *ctx, const struct distribution *d, struct dist_run *run)
+/* The process names of every distribution, for one scan of /proc (NULL-terminated). */
+static const char *const *dist_proc_names(void)
+{
+	static const char *names[sizeof(dists) / sizeof(dists[0]) + 1];
+	for (size_t i = 0; i < sizeof(dists) / sizeof(dists[0]); i++)
+		names[i] = dists[i].proc ? dists[i].proc : dists[i].name;
+	return names;
+}
+
+/*
+ * Whether distribution d is on the node, with its evidence and command
+ * line; 0 when not.  all (n of them) are the processes of every
+ * distribution's name, from the one scan of /proc.
+ */
+static int detect(const struct collect_ctx *ctx, const struct distribution *d, struct proc_info *all, size_t nall,
+		  struct dist_run *run)
 {
 	memset(run, 0, sizeof(*run));
 	run->d = d;
@@ -169,13 +183,12 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 
 	/* The process: root's and the host's only (another user's "k3s" is not the node's). */
 	const char *const names[] = { d->proc ? d->proc : d->name, NULL };
-	struct proc_info *procs = NULL;
+	/* this distribution's among them: copies that share their strings (all owns them) */
+	struct proc_info *procs = xcalloc(nall ? nall : 1, sizeof(*procs));
 	size_t n = 0;
-	char *err = NULL;
-	if (proc_find(ctx->root, names, &procs, &n, &err) < 0) {
-		free(err);
-		n = 0;
-	}
+	for (size_t i = 0; i < nall; i++)
+		if (proc_is_named(&all[i], names))
+			procs[n++] = all[i];
 	json_t *ident = json_object();
 	int k = n ? kube_identify(ctx->root, ctx->live, procs, n, d->server_unit, ident,
 				  json_object_get(ctx->facts, "notes")) : -1;
@@ -193,7 +206,7 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 			run->exe = xstrdup(procs[k].exe);
 		json_decref(pj);
 	}
-	proc_info_free_all(procs, n);
+	free(procs);
 
 	/* The unit of the role found (or the one that exists): its command line when no process was trusted. */
 	int ui = !strcmp(run->role, "agent") ? 1 : !strcmp(run->role, "server") ? 0 :
@@ -675,8 +688,17 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 	json_t *k8s = k8s_object(ctx->facts);
 	struct dist_run run;
 	int found = 0;
+	/* One scan of /proc for every distribution's process, not one each. */
+	struct proc_info *procs = NULL;
+	size_t nprocs = 0;
+	char *perr = NULL;
+	if (proc_find(ctx->root, dist_proc_names(), &procs, &nprocs, &perr) < 0) {
+		free(perr);
+		nprocs = 0;
+	}
 	for (size_t i = 0; i < sizeof(dists) / sizeof(dists[0]) && !found; i++)
-		found = detect(ctx, &dists[i], &run);
+		found = detect(ctx, &dists[i], procs, nprocs, &run);
+	proc_info_free_all(procs, nprocs);
 	if (!found) {
 		json_object_set_new(k8s, "distribution", json_pack("{s:b}", "found", 0));
 		return 0;
