@@ -30,7 +30,9 @@
  * kubeProxyArgs, pkg/daemons/control/server.go apiServer,
  * controllerManager, scheduler) as the k3s CIS self-assessment guides show
  * them on a running server ("Running kube-apiserver ..." log lines); RKE2
- * uses k3s's agent.  docs/KUBERNETES.md lists them.
+ * uses k3s's agent.  docs/KUBERNETES.md lists them.  The kubelet's depend
+ * on the version: a config drop-in from v1.32.1, flags before v1.32
+ * (kubeletArgs).
  */
 #include "config.h"
 #include <stdarg.h>
@@ -465,6 +467,90 @@ static char *node_name(const struct rootfs *r, json_t *flags)
 	return out;
 }
 
+/* MAJOR.MINOR.PATCH of the distribution's version ("1.32.4"); 0 when it is not known. */
+static int dist_version(json_t *dist, unsigned long v[3])
+{
+	const char *s = json_string_value(json_object_get(json_object_get(dist, "version"), "value"));
+	if (!s)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		char *end;
+		if (*s < '0' || *s > '9')
+			return 0;
+		v[i] = strtoul(s, &end, 10);
+		s = end;
+		if (i < 2 && *s++ != '.')
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether version v is at least a.b.c. */
+static int version_ge(const unsigned long v[3], unsigned long a, unsigned long b, unsigned long c)
+{
+	return v[0] != a ? v[0] > a : v[1] != b ? v[1] > b : v[2] >= c;
+}
+
+/*
+ * How the distribution gives its kubelet its settings, by its version
+ * (docs/KUBERNETES.md "k3s and RKE2", step 6): 1, the config drop-in
+ * 00-NAME-defaults.conf and --config-dir (k3s-io/k3s#2116, from v1.32.1);
+ * 0, flags only (kubeletArgs, every release before v1.32); -1 with *why
+ * (new) when boxaudit cannot tell.
+ */
+static int kubelet_dropin_era(const struct distribution *d, json_t *dist, char **why)
+{
+	unsigned long v[3];
+	if (!dist_version(dist, v)) {
+		const char *e = json_string_value(json_object_get(json_object_get(dist, "version"), "error"));
+		*why = xasprintf("the %s version is unknown (%s), and %s passes its kubelet settings as flags before "
+				 "v1.32 and as the drop-in 00-%s-defaults.conf from v1.32.1, so they cannot be derived",
+				 d->title, e ? e : "not read", d->title, d->name);
+		return -1;
+	}
+	if (version_ge(v, 1, 32, 1))
+		return 1;
+	if (!version_ge(v, 1, 32, 0))
+		return 0;
+	*why = xasprintf("whether %s v%lu.%lu.%lu passes its kubelet settings as flags or writes the drop-in "
+			 "00-%s-defaults.conf (v1.32.1 and later do) is not verified, so they cannot be derived",
+			 d->title, v[0], v[1], v[2], d->name);
+	return -1;
+}
+
+/*
+ * The kubelet's flags k3s (and RKE2, which runs k3s's agent) passed before
+ * the drop-in (pkg/daemons/agent/agent_linux.go kubeletArgs, v1.31 and
+ * before): those the CIS checks read, and their neighbours.
+ */
+static void kubelet_flags_before_dropin(struct args *a, json_t *flags, const char *data)
+{
+	arg(a, "healthz-bind-address", "127.0.0.1");
+	arg(a, "read-only-port", "0");
+	arg(a, "cluster-domain", "cluster.local");
+	arg(a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
+	arg(a, "eviction-hard", "imagefs.available<5%%,nodefs.available<5%%");
+	arg(a, "eviction-minimum-reclaim", "imagefs.available=10%%,nodefs.available=10%%");
+	arg(a, "fail-swap-on", "false");
+	arg(a, "cgroup-driver", "cgroupfs");
+	arg(a, "authentication-token-webhook", "true");
+	arg(a, "anonymous-auth", "false");
+	arg(a, "authorization-mode", "Webhook");
+	arg(a, "pod-manifest-path", "%s/agent/pod-manifests", data);
+	arg(a, "serialize-image-pulls", "false");
+	arg(a, "containerd", "/run/k3s/containerd/containerd.sock");
+	arg(a, "container-runtime-endpoint", "unix:///run/k3s/containerd/containerd.sock");
+	arg(a, "client-ca-file", "%s/agent/client-ca.crt", data);
+	arg(a, "tls-cert-file", "%s/agent/serving-kubelet.crt", data);
+	arg(a, "tls-private-key-file", "%s/agent/serving-kubelet.key", data);
+	if (rancher_bool(flags, "protect-kernel-defaults")) {
+		const char *saved = a->origin;
+		a->origin = json_string_value(json_object_get(rancher_last(flags, "protect-kernel-defaults"), "origin"));
+		arg(a, "protect-kernel-defaults", "true");
+		a->origin = saved;
+	}
+}
+
 /*
  * The commands of k3s's embedded components, and facts of the
  * distribution (data_dir, datastore) into dist.
@@ -485,10 +571,16 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 			      run->words_origin, d->name);
 
 	/* The kubelet (kubeletArgsAndConfig): flags, and the defaults drop-in it writes. */
+	char *era_why = NULL;
+	int era = kubelet_dropin_era(d, dist, &era_why);
 	struct args a = { .origin = src_agent };
-	arg(&a, "config-dir", "%s/agent/etc/kubelet.conf.d", data);
-	arg(&a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
-	arg(&a, "read-only-port", "0");
+	if (era == 0) {
+		kubelet_flags_before_dropin(&a, flags, data);
+	} else {
+		arg(&a, "config-dir", "%s/agent/etc/kubelet.conf.d", data);
+		arg(&a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
+		arg(&a, "read-only-port", "0");
+	}
 	/* Always set: to the node name, which defaults to the host name. */
 	if (node_given)
 		arg_or(&a, "hostname-override", flags, "node-name", NULL);
@@ -497,8 +589,10 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 	if (!rancher_bool(flags, "disable-cloud-controller"))
 		arg(&a, "cloud-provider", "external");
 	json_t *kc = command(commands, "kubelet", &a, flags, "kubelet-arg", how);
+	if (era < 0)	/* not a guess: its checks are ERROR with why */
+		json_object_set_new(kc, "error", jfmt(era_why));
 	char *dropin = xasprintf("%s/agent/etc/kubelet.conf.d/00-%s-defaults.conf", data, d->name);
-	if (!rootfs_exists(r, dropin)) {
+	if (era == 1 && !rootfs_exists(r, dropin)) {
 		char *text = kubelet_defaults(data, rancher_bool(flags, "protect-kernel-defaults"));
 		char *label = xasprintf("default(%s agent: %s is written when %s starts; not on disk)", d->name,
 					dropin, d->name);
