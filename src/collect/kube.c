@@ -528,6 +528,15 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 		if (ddef) {
 			const char *label = json_string_value(json_object_get(ddef, "source"));
 			char *from = xasprintf("dropin:%s", json_string_value(json_object_get(ddef, "path")));
+			/* a value of the drop-in that one of the distribution's flags decided: that flag's origin */
+			const char *skey;
+			json_t *sv;
+			json_object_foreach(json_object_get(ddef, "sources"), skey, sv) {
+				json_t *set = json_object_get(json_object_get(o, "settings"), skey);
+				const char *src = json_string_value(json_object_get(set, "source"));
+				if (src && !strcmp(src, from) && json_is_string(sv))
+					json_object_set(set, "source", sv);
+			}
 			rancher_relabel_exact(json_object_get(o, "settings"), from, label);
 			free(from);
 		}

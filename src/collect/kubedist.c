@@ -32,7 +32,8 @@
  * them on a running server ("Running kube-apiserver ..." log lines); RKE2
  * uses k3s's agent.  docs/KUBERNETES.md lists them.  The kubelet's depend
  * on the version: a config drop-in from v1.32.1, flags before v1.32
- * (kubeletArgs).
+ * (kubeletArgs); RKE2's --profile changes them, or stops RKE2 from
+ * starting (checks/kubernetes/NOTES.md "RKE2's profile").
  */
 #include "config.h"
 #include <stdarg.h>
@@ -66,23 +67,24 @@ struct distribution {
 	int always_etcd;		/* embedded etcd unless an external datastore is given (RKE2) */
 	const char *proc;		/* its process name, when not name */
 	int unsupported;		/* found, never derived: every check over it is ERROR */
+	int cis_profile;		/* it has --profile (RKE2), which changes its defaults */
 };
 
 static const struct distribution dists[] = {
 	{ "k3s", "k3s", "k3s.service", "k3s-agent.service",
 	  { "/usr/local/bin/k3s", "/usr/bin/k3s", "/etc/rancher/k3s/config.yaml", "/var/lib/rancher/k3s", NULL },
-	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0, NULL, 0 },
+	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0, NULL, 0, 0 },
 	{ "rke2", "RKE2", "rke2-server.service", "rke2-agent.service",
 	  { "/usr/local/bin/rke2", "/usr/bin/rke2", "/opt/rke2/bin/rke2", "/etc/rancher/rke2/config.yaml",
 	    "/var/lib/rancher/rke2", NULL },
-	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1, NULL, 0 },
+	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1, NULL, 0, 1 },
 	/* Present but not understood: their nodes are ERROR, never a silent "no kubelet". */
 	{ "k0s", "k0s", "k0scontroller.service", "k0sworker.service",
 	  { "/usr/local/bin/k0s", "/usr/bin/k0s", "/etc/k0s/k0s.yaml", "/var/lib/k0s", NULL },
-	  NULL, NULL, "/var/lib/k0s", 0, 0, NULL, 1 },
+	  NULL, NULL, "/var/lib/k0s", 0, 0, NULL, 1, 0 },
 	{ "microk8s", "MicroK8s", "snap.microk8s.daemon-kubelite.service", NULL,
 	  { "/snap/microk8s/current", "/var/snap/microk8s/current/args/kubelet", NULL },
-	  NULL, NULL, "/var/snap/microk8s/current", 0, 0, "kubelite", 1 },
+	  NULL, NULL, "/var/snap/microk8s/current", 0, 0, "kubelite", 1, 0 },
 };
 
 /* Flags of k3s server/agent that take no value (urfave/cli BoolFlag), so "--flag word" keeps word apart. */
@@ -347,8 +349,11 @@ static void env_flags(json_t *flags, json_t *env, const char *prefix, const char
 		{ "DATASTORE_ENDPOINT", "datastore-endpoint" }, { "DATASTORE_CAFILE", "datastore-cafile" },
 		{ "DATASTORE_CERTFILE", "datastore-certfile" }, { "DATASTORE_KEYFILE", "datastore-keyfile" },
 		{ "CLUSTER_INIT", "cluster-init" }, { "SELINUX", "selinux" },
+		{ "CIS_PROFILE", "profile" },	/* RKE2's only: rke2 server --profile [$RKE2_CIS_PROFILE] */
 	};
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		if (!strcmp(vars[i].flag, "profile") && strcmp(prefix, "RKE2"))
+			continue;
 		char *name = xasprintf("%s_%s", prefix, vars[i].var);
 		const char *v = json_string_value(json_object_get(env, name));
 		if (v && *v && !json_object_get(flags, vars[i].flag)) {
@@ -519,6 +524,80 @@ static int kubelet_dropin_era(const struct distribution *d, json_t *dist, char *
 }
 
 /*
+ * RKE2's --profile (profile: in config.yaml, RKE2_CIS_PROFILE): 1 when it
+ * runs RKE2 in CIS mode, 0 when there is none, -1 with *why (new) when
+ * RKE2 refuses to start with it, or when whether this release accepts it
+ * is not verified.  Sources: pkg/cli/cmds/profile_linux.go validateProfile
+ * and pkg/rke2/rke2.go isCISMode (NOTES.md "RKE2's profile").
+ */
+static int rke2_profile(json_t *flags, json_t *dist, char **why)
+{
+	const char *p = flag_or(flags, "profile", NULL, NULL);
+	if (!p || !*p)
+		return 0;
+	unsigned long v[3];
+	int known = dist_version(dist, v);
+	const char *invalid = "RKE2 refuses to start with it: \"invalid value provided for --profile flag\" "
+			      "(pkg/cli/cmds/profile_linux.go validateProfile)";
+	if (!known) {
+		*why = xasprintf("profile: %s is set, and what it makes RKE2 do depends on its version, which is "
+				 "unknown", p);
+		return -1;
+	}
+	if (!strcmp(p, "cis")) {
+		if (version_ge(v, 1, 29, 0))
+			return 1;
+		*why = xasprintf("profile: cis is set, and whether RKE2 v%lu.%lu.%lu accepts it (its guides name "
+				 "cis-1.23 up to v1.28) is not verified", v[0], v[1], v[2]);
+		return -1;
+	}
+	if (!strcmp(p, "cis-1.23")) {
+		if (version_ge(v, 1, 25, 0) && !version_ge(v, 1, 29, 0))
+			return 1;
+		*why = version_ge(v, 1, 29, 0)
+			? xasprintf("profile: cis-1.23 is set, and RKE2 v%lu.%lu.%lu refuses to start with it "
+				    "(pkg/rke2/rke2.go isCISMode: \"cis-1.23 profile is deprecated. Please use 'cis' "
+				    "instead.\"; later releases: \"invalid value provided for --profile flag\")",
+				    v[0], v[1], v[2])
+			: xasprintf("profile: cis-1.23 is set, and RKE2 before v1.25 knows only cis-1.5 and cis-1.6: "
+				    "%s", invalid);
+		return -1;
+	}
+	if (!strcmp(p, "cis-1.5") || !strcmp(p, "cis-1.6")) {
+		if (!version_ge(v, 1, 25, 0))
+			return 1;
+		*why = xasprintf("profile: %s is set, and RKE2 v1.25 and later do not know it: %s", p, invalid);
+		return -1;
+	}
+	if (!strcmp(p, "etcd")) {
+		*why = xstrdup("profile: etcd is set, and which RKE2 releases accept it is not verified");
+		return -1;
+	}
+	*why = xasprintf("profile: %s is set: %s", p, invalid);
+	return -1;
+}
+
+/*
+ * In CIS mode RKE2 sets --protect-kernel-defaults (setCISFlags), and
+ * refuses to start when it is set to false: 0, or -1 with *why (new).
+ */
+static int rke2_cis_flags(json_t *flags, const char *role, char **why)
+{
+	json_t *v = rancher_last(flags, "protect-kernel-defaults");
+	if (v && !rancher_bool(flags, "protect-kernel-defaults")) {
+		*why = xasprintf("RKE2 refuses to start: \"--protect-kernel-defaults must be true when using "
+				 "--profile=%s\" (%s; pkg/cli/cmds/profile_linux.go setCISFlags)",
+				 flag_or(flags, "profile", NULL, ""),
+				 json_string_value(json_object_get(v, "origin")));
+		return -1;
+	}
+	char *o = xasprintf("default(rke2 %s, profile: %s)", role, flag_or(flags, "profile", NULL, ""));
+	json_object_set_new(flags, "protect-kernel-defaults", json_pack("[{s:s,s:s}]", "value", "true", "origin", o));
+	free(o);
+	return 0;
+}
+
+/*
  * The kubelet's flags k3s (and RKE2, which runs k3s's agent) passed before
  * the drop-in (pkg/daemons/agent/agent_linux.go kubeletArgs, v1.31 and
  * before): those the CIS checks read, and their neighbours.
@@ -596,8 +675,13 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 		char *text = kubelet_defaults(data, rancher_bool(flags, "protect-kernel-defaults"));
 		char *label = xasprintf("default(%s agent: %s is written when %s starts; not on disk)", d->name,
 					dropin, d->name);
-		json_object_set_new(kc, "defaults_dropin", json_pack("{s:s,s:s,s:s}", "path", dropin, "text", text,
-								       "source", label));
+		json_t *def = json_pack("{s:s,s:s,s:s}", "path", dropin, "text", text, "source", label);
+		/* what a flag of the distribution's decided is labelled with that flag's origin */
+		json_t *pk = rancher_last(flags, "protect-kernel-defaults");
+		if (pk)
+			json_object_set_new(def, "sources", json_pack("{s:O}", "protectKernelDefaults",
+								     json_object_get(pk, "origin")));
+		json_object_set_new(kc, "defaults_dropin", def);
 		free(text);
 		free(label);
 	}
@@ -845,8 +929,19 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 		/* The command line's flags come after the files' */
 		rancher_cli_flags(flags, words, nw, bool_flags, run.words_origin);
 		env_flags(flags, run.env, prefix, run.words_origin);
-		derive(ctx, &run, flags, dist);
-		json_object_set_new(dist, "understood", json_true());
+		char *profile_why = NULL;
+		if (d->cis_profile) {	/* RKE2's profile changes its defaults, or stops it */
+			int cis = rke2_profile(flags, dist, &profile_why);
+			if (cis > 0 && rke2_cis_flags(flags, run.role, &profile_why) == 0)
+				json_object_set_new(dist, "profile", json_string(flag_or(flags, "profile", NULL, "")));
+		}
+		if (profile_why) {
+			json_object_set_new(dist, "error", jfmt(profile_why));
+			json_object_set_new(dist, "error_kind", json_string("profile"));
+		} else {
+			derive(ctx, &run, flags, dist);
+			json_object_set_new(dist, "understood", json_true());
+		}
 		json_decref(flags);
 	}
 	free(words);
@@ -869,8 +964,12 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 	int understood = json_is_true(json_object_get(dist, "understood"));
 	char *first = xstrdup(json_string_value(json_array_get(ev, 0)));
 	int unsupported = json_is_true(json_object_get(dist, "unsupported"));
+	const char *kind = json_string_value(json_object_get(dist, "error_kind"));
+	int profile_err = kind && !strcmp(kind, "profile");
 	char *why = unsupported ? xasprintf("%s is present (%s%s), but %s", title, first,
 					    json_array_size(ev) > 1 ? ", ..." : "", derr)
+		  : derr && profile_err ? xasprintf("%s is present (%s%s) but %s", title, first,
+						    json_array_size(ev) > 1 ? ", ..." : "", derr)
 		  : derr ? xasprintf("%s is present (%s%s) but its configuration cannot be read: %s", title, first,
 				     json_array_size(ev) > 1 ? ", ..." : "", derr)
 			 : xasprintf("%s is present (%s%s) but boxaudit could not derive how it runs this component",
@@ -961,7 +1060,7 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 			json_array_append_new(notes, jfmt(xasprintf(
 				"Kubernetes distribution %s (%s) found: %s. Not understood: %s%s%s; the checks that "
 				"depend on it are ERROR, not SKIP.", title, role, all, g,
-				unsupported ? ": " : derr ? ", because its configuration cannot be read: " : "",
+				unsupported ? ": " : profile_err ? ", because " : derr ? ", because its configuration cannot be read: " : "",
 				derr ? derr : "")));
 			free(g);
 		} else {
