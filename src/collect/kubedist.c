@@ -48,6 +48,7 @@
 #include "collect/systemd.h"
 #include "collect/kube.h"
 #include "collect/kubedist.h"
+#include "collect/users.h"
 #include "parse/rancher.h"
 #include "parse/redact.h"
 #include "facts/facts.h"
@@ -598,6 +599,34 @@ static int rke2_cis_flags(json_t *flags, const char *role, char **why)
 }
 
 /*
+ * A CIS-mode RKE2 server needs the etcd user and group, and exits without
+ * them (profile_linux.go validateETCDReqs: user.Lookup("etcd"),
+ * user.LookupGroup("etcd")): 0, or -1 with *why (new).
+ */
+static int rke2_etcd_user(const struct rootfs *r, char **why)
+{
+	struct users u;
+	uid_t uid;
+	gid_t gid;
+	int rc = users_load(&u, r);
+	if (rc < 0 || !rootfs_exists(r, "/etc/passwd") || !rootfs_exists(r, "/etc/group")) {
+		const char *e = u.passwd.error ? u.passwd.error : u.group.error;
+		*why = e ? xasprintf("RKE2 in CIS mode needs the etcd user and group, and /etc/passwd or /etc/group "
+				     "cannot be read: %s", e)
+			 : xstrdup("RKE2 in CIS mode needs the etcd user and group, and /etc/passwd or /etc/group is "
+				   "not there to say whether they exist");
+	} else if (users_uid(&u, "etcd", &uid) < 0) {
+		*why = xstrdup("RKE2 refuses to start in CIS mode: \"missing required: user: unknown user etcd\" "
+			       "(pkg/cli/cmds/profile_linux.go validateETCDReqs; /etc/passwd has no etcd)");
+	} else if (groups_gid(&u, "etcd", &gid) < 0) {
+		*why = xstrdup("RKE2 refuses to start in CIS mode: \"missing required: group: unknown group etcd\" "
+			       "(pkg/cli/cmds/profile_linux.go validateETCDReqs; /etc/group has no etcd)");
+	}
+	users_release(&u);
+	return *why ? -1 : 0;
+}
+
+/*
  * The kubelet's flags k3s (and RKE2, which runs k3s's agent) passed before
  * the drop-in (pkg/daemons/agent/agent_linux.go kubeletArgs, v1.31 and
  * before): those the CIS checks read, and their neighbours.
@@ -932,7 +961,8 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 		char *profile_why = NULL;
 		if (d->cis_profile) {	/* RKE2's profile changes its defaults, or stops it */
 			int cis = rke2_profile(flags, dist, &profile_why);
-			if (cis > 0 && rke2_cis_flags(flags, run.role, &profile_why) == 0)
+			if (cis > 0 && rke2_cis_flags(flags, run.role, &profile_why) == 0 &&
+			    (!strcmp(run.role, "agent") || rke2_etcd_user(ctx->root, &profile_why) == 0))
 				json_object_set_new(dist, "profile", json_string(flag_or(flags, "profile", NULL, "")));
 		}
 		if (profile_why) {
