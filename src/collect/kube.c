@@ -435,9 +435,11 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	}
 	json_object_set_new(o, "argv", argv);
 	/* Without a process the command line is the unit's: an unread drop-in may change it. */
+	/* (a distribution's command may say why its kubelet's settings cannot be derived) */
 	const char *fatal = ki == -2 ? json_string_value(json_object_get(o, "ambiguous")) :
-			    k < n ? procs[k].argv_error : dcmd ? NULL : systemd_unit_error(json_object_get(
-		json_object_get(o, "systemd"), "kubelet.service"));
+			    k < n ? procs[k].argv_error :
+			    dcmd ? json_string_value(json_object_get(dcmd, "error")) :
+				   systemd_unit_error(json_object_get(json_object_get(o, "systemd"), "kubelet.service"));
 	if (fatal) {
 		/* an empty or cut command line would read as flag-mode defaults */
 		json_object_set_new(o, "settings", json_pack("{s:s}", "error", fatal));
@@ -526,6 +528,15 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 		if (ddef) {
 			const char *label = json_string_value(json_object_get(ddef, "source"));
 			char *from = xasprintf("dropin:%s", json_string_value(json_object_get(ddef, "path")));
+			/* a value of the drop-in that one of the distribution's flags decided: that flag's origin */
+			const char *skey;
+			json_t *sv;
+			json_object_foreach(json_object_get(ddef, "sources"), skey, sv) {
+				json_t *set = json_object_get(json_object_get(o, "settings"), skey);
+				const char *src = json_string_value(json_object_get(set, "source"));
+				if (src && !strcmp(src, from) && json_is_string(sv))
+					json_object_set(set, "source", sv);
+			}
 			rancher_relabel_exact(json_object_get(o, "settings"), from, label);
 			free(from);
 		}

@@ -30,7 +30,10 @@
  * kubeProxyArgs, pkg/daemons/control/server.go apiServer,
  * controllerManager, scheduler) as the k3s CIS self-assessment guides show
  * them on a running server ("Running kube-apiserver ..." log lines); RKE2
- * uses k3s's agent.  docs/KUBERNETES.md lists them.
+ * uses k3s's agent.  docs/KUBERNETES.md lists them.  The kubelet's depend
+ * on the version: a config drop-in from v1.32.1, flags before v1.32
+ * (kubeletArgs); RKE2's --profile changes them, or stops RKE2 from
+ * starting (checks/kubernetes/NOTES.md "RKE2's profile").
  */
 #include "config.h"
 #include <stdarg.h>
@@ -45,6 +48,7 @@
 #include "collect/systemd.h"
 #include "collect/kube.h"
 #include "collect/kubedist.h"
+#include "collect/users.h"
 #include "parse/rancher.h"
 #include "parse/redact.h"
 #include "facts/facts.h"
@@ -64,23 +68,24 @@ struct distribution {
 	int always_etcd;		/* embedded etcd unless an external datastore is given (RKE2) */
 	const char *proc;		/* its process name, when not name */
 	int unsupported;		/* found, never derived: every check over it is ERROR */
+	int cis_profile;		/* it has --profile (RKE2), which changes its defaults */
 };
 
 static const struct distribution dists[] = {
 	{ "k3s", "k3s", "k3s.service", "k3s-agent.service",
 	  { "/usr/local/bin/k3s", "/usr/bin/k3s", "/etc/rancher/k3s/config.yaml", "/var/lib/rancher/k3s", NULL },
-	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0, NULL, 0 },
+	  "/etc/rancher/k3s/config.yaml", "K3S_CONFIG_FILE", "/var/lib/rancher/k3s", 0, 0, NULL, 0, 0 },
 	{ "rke2", "RKE2", "rke2-server.service", "rke2-agent.service",
 	  { "/usr/local/bin/rke2", "/usr/bin/rke2", "/opt/rke2/bin/rke2", "/etc/rancher/rke2/config.yaml",
 	    "/var/lib/rancher/rke2", NULL },
-	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1, NULL, 0 },
+	  "/etc/rancher/rke2/config.yaml", "RKE2_CONFIG_FILE", "/var/lib/rancher/rke2", 1, 1, NULL, 0, 1 },
 	/* Present but not understood: their nodes are ERROR, never a silent "no kubelet". */
 	{ "k0s", "k0s", "k0scontroller.service", "k0sworker.service",
 	  { "/usr/local/bin/k0s", "/usr/bin/k0s", "/etc/k0s/k0s.yaml", "/var/lib/k0s", NULL },
-	  NULL, NULL, "/var/lib/k0s", 0, 0, NULL, 1 },
+	  NULL, NULL, "/var/lib/k0s", 0, 0, NULL, 1, 0 },
 	{ "microk8s", "MicroK8s", "snap.microk8s.daemon-kubelite.service", NULL,
 	  { "/snap/microk8s/current", "/var/snap/microk8s/current/args/kubelet", NULL },
-	  NULL, NULL, "/var/snap/microk8s/current", 0, 0, "kubelite", 1 },
+	  NULL, NULL, "/var/snap/microk8s/current", 0, 0, "kubelite", 1, 0 },
 };
 
 /* Flags of k3s server/agent that take no value (urfave/cli BoolFlag), so "--flag word" keeps word apart. */
@@ -145,8 +150,22 @@ static json_t *after_subcommand(json_t *argv, const char **role)
 	return words;
 }
 
-/* Whether distribution d is on the node, with its evidence and command line; 0 when not. */
-static int detect(const struct collect_ctx *ctx, const struct distribution *d, struct dist_run *run)
+/* The process names of every distribution, for one scan of /proc (NULL-terminated). */
+static const char *const *dist_proc_names(void)
+{
+	static const char *names[sizeof(dists) / sizeof(dists[0]) + 1];
+	for (size_t i = 0; i < sizeof(dists) / sizeof(dists[0]); i++)
+		names[i] = dists[i].proc ? dists[i].proc : dists[i].name;
+	return names;
+}
+
+/*
+ * Whether distribution d is on the node, with its evidence and command
+ * line; 0 when not.  all (n of them) are the processes of every
+ * distribution's name, from the one scan of /proc.
+ */
+static int detect(const struct collect_ctx *ctx, const struct distribution *d, struct proc_info *all, size_t nall,
+		  struct dist_run *run)
 {
 	memset(run, 0, sizeof(*run));
 	run->d = d;
@@ -169,13 +188,12 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 
 	/* The process: root's and the host's only (another user's "k3s" is not the node's). */
 	const char *const names[] = { d->proc ? d->proc : d->name, NULL };
-	struct proc_info *procs = NULL;
+	/* this distribution's among them: copies that share their strings (all owns them) */
+	struct proc_info *procs = xcalloc(nall ? nall : 1, sizeof(*procs));
 	size_t n = 0;
-	char *err = NULL;
-	if (proc_find(ctx->root, names, &procs, &n, &err) < 0) {
-		free(err);
-		n = 0;
-	}
+	for (size_t i = 0; i < nall; i++)
+		if (proc_is_named(&all[i], names))
+			procs[n++] = all[i];
 	json_t *ident = json_object();
 	int k = n ? kube_identify(ctx->root, ctx->live, procs, n, d->server_unit, ident,
 				  json_object_get(ctx->facts, "notes")) : -1;
@@ -193,7 +211,7 @@ static int detect(const struct collect_ctx *ctx, const struct distribution *d, s
 			run->exe = xstrdup(procs[k].exe);
 		json_decref(pj);
 	}
-	proc_info_free_all(procs, n);
+	free(procs);
 
 	/* The unit of the role found (or the one that exists): its command line when no process was trusted. */
 	int ui = !strcmp(run->role, "agent") ? 1 : !strcmp(run->role, "server") ? 0 :
@@ -332,8 +350,11 @@ static void env_flags(json_t *flags, json_t *env, const char *prefix, const char
 		{ "DATASTORE_ENDPOINT", "datastore-endpoint" }, { "DATASTORE_CAFILE", "datastore-cafile" },
 		{ "DATASTORE_CERTFILE", "datastore-certfile" }, { "DATASTORE_KEYFILE", "datastore-keyfile" },
 		{ "CLUSTER_INIT", "cluster-init" }, { "SELINUX", "selinux" },
+		{ "CIS_PROFILE", "profile" },	/* RKE2's only: rke2 server --profile [$RKE2_CIS_PROFILE] */
 	};
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		if (!strcmp(vars[i].flag, "profile") && strcmp(prefix, "RKE2"))
+			continue;
 		char *name = xasprintf("%s_%s", prefix, vars[i].var);
 		const char *v = json_string_value(json_object_get(env, name));
 		if (v && *v && !json_object_get(flags, vars[i].flag)) {
@@ -452,6 +473,192 @@ static char *node_name(const struct rootfs *r, json_t *flags)
 	return out;
 }
 
+/* MAJOR.MINOR.PATCH of the distribution's version ("1.32.4"); 0 when it is not known. */
+static int dist_version(json_t *dist, unsigned long v[3])
+{
+	const char *s = json_string_value(json_object_get(json_object_get(dist, "version"), "value"));
+	if (!s)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		char *end;
+		if (*s < '0' || *s > '9')
+			return 0;
+		v[i] = strtoul(s, &end, 10);
+		s = end;
+		if (i < 2 && *s++ != '.')
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether version v is at least a.b.c. */
+static int version_ge(const unsigned long v[3], unsigned long a, unsigned long b, unsigned long c)
+{
+	return v[0] != a ? v[0] > a : v[1] != b ? v[1] > b : v[2] >= c;
+}
+
+/*
+ * How the distribution gives its kubelet its settings, by its version
+ * (docs/KUBERNETES.md "k3s and RKE2", step 6): 1, the config drop-in
+ * 00-NAME-defaults.conf and --config-dir (k3s-io/k3s#2116, from v1.32.1);
+ * 0, flags only (kubeletArgs, every release before v1.32); -1 with *why
+ * (new) when boxaudit cannot tell.
+ */
+static int kubelet_dropin_era(const struct distribution *d, json_t *dist, char **why)
+{
+	unsigned long v[3];
+	if (!dist_version(dist, v)) {
+		const char *e = json_string_value(json_object_get(json_object_get(dist, "version"), "error"));
+		*why = xasprintf("the %s version is unknown (%s), and %s passes its kubelet settings as flags before "
+				 "v1.32 and as the drop-in 00-%s-defaults.conf from v1.32.1, so they cannot be derived",
+				 d->title, e ? e : "not read", d->title, d->name);
+		return -1;
+	}
+	if (version_ge(v, 1, 32, 1))
+		return 1;
+	if (!version_ge(v, 1, 32, 0))
+		return 0;
+	*why = xasprintf("whether %s v%lu.%lu.%lu passes its kubelet settings as flags or writes the drop-in "
+			 "00-%s-defaults.conf (v1.32.1 and later do) is not verified, so they cannot be derived",
+			 d->title, v[0], v[1], v[2], d->name);
+	return -1;
+}
+
+/*
+ * RKE2's --profile (profile: in config.yaml, RKE2_CIS_PROFILE): 1 when it
+ * runs RKE2 in CIS mode, 0 when there is none, -1 with *why (new) when
+ * RKE2 refuses to start with it, or when whether this release accepts it
+ * is not verified.  Sources: pkg/cli/cmds/profile_linux.go validateProfile
+ * and pkg/rke2/rke2.go isCISMode (NOTES.md "RKE2's profile").
+ */
+static int rke2_profile(json_t *flags, json_t *dist, char **why)
+{
+	const char *p = flag_or(flags, "profile", NULL, NULL);
+	if (!p || !*p)
+		return 0;
+	unsigned long v[3];
+	int known = dist_version(dist, v);
+	const char *invalid = "RKE2 refuses to start with it: \"invalid value provided for --profile flag\" "
+			      "(pkg/cli/cmds/profile_linux.go validateProfile)";
+	if (!known) {
+		*why = xasprintf("profile: %s is set, and what it makes RKE2 do depends on its version, which is "
+				 "unknown", p);
+		return -1;
+	}
+	if (!strcmp(p, "cis")) {
+		if (version_ge(v, 1, 29, 0))
+			return 1;
+		*why = xasprintf("profile: cis is set, and whether RKE2 v%lu.%lu.%lu accepts it (its guides name "
+				 "cis-1.23 up to v1.28) is not verified", v[0], v[1], v[2]);
+		return -1;
+	}
+	if (!strcmp(p, "cis-1.23")) {
+		if (version_ge(v, 1, 25, 0) && !version_ge(v, 1, 29, 0))
+			return 1;
+		*why = version_ge(v, 1, 29, 0)
+			? xasprintf("profile: cis-1.23 is set, and RKE2 v%lu.%lu.%lu refuses to start with it "
+				    "(pkg/rke2/rke2.go isCISMode: \"cis-1.23 profile is deprecated. Please use 'cis' "
+				    "instead.\"; later releases: \"invalid value provided for --profile flag\")",
+				    v[0], v[1], v[2])
+			: xasprintf("profile: cis-1.23 is set, and RKE2 before v1.25 knows only cis-1.5 and cis-1.6: "
+				    "%s", invalid);
+		return -1;
+	}
+	if (!strcmp(p, "cis-1.5") || !strcmp(p, "cis-1.6")) {
+		if (!version_ge(v, 1, 25, 0))
+			return 1;
+		*why = xasprintf("profile: %s is set, and RKE2 v1.25 and later do not know it: %s", p, invalid);
+		return -1;
+	}
+	if (!strcmp(p, "etcd")) {
+		*why = xstrdup("profile: etcd is set, and which RKE2 releases accept it is not verified");
+		return -1;
+	}
+	*why = xasprintf("profile: %s is set: %s", p, invalid);
+	return -1;
+}
+
+/*
+ * In CIS mode RKE2 sets --protect-kernel-defaults (setCISFlags), and
+ * refuses to start when it is set to false: 0, or -1 with *why (new).
+ */
+static int rke2_cis_flags(json_t *flags, const char *role, char **why)
+{
+	json_t *v = rancher_last(flags, "protect-kernel-defaults");
+	if (v && !rancher_bool(flags, "protect-kernel-defaults")) {
+		*why = xasprintf("RKE2 refuses to start: \"--protect-kernel-defaults must be true when using "
+				 "--profile=%s\" (%s; pkg/cli/cmds/profile_linux.go setCISFlags)",
+				 flag_or(flags, "profile", NULL, ""),
+				 json_string_value(json_object_get(v, "origin")));
+		return -1;
+	}
+	char *o = xasprintf("default(rke2 %s, profile: %s)", role, flag_or(flags, "profile", NULL, ""));
+	json_object_set_new(flags, "protect-kernel-defaults", json_pack("[{s:s,s:s}]", "value", "true", "origin", o));
+	free(o);
+	return 0;
+}
+
+/*
+ * A CIS-mode RKE2 server needs the etcd user and group, and exits without
+ * them (profile_linux.go validateETCDReqs: user.Lookup("etcd"),
+ * user.LookupGroup("etcd")): 0, or -1 with *why (new).
+ */
+static int rke2_etcd_user(const struct rootfs *r, char **why)
+{
+	struct users u;
+	uid_t uid;
+	gid_t gid;
+	int rc = users_load(&u, r);
+	if (rc < 0 || !rootfs_exists(r, "/etc/passwd") || !rootfs_exists(r, "/etc/group")) {
+		const char *e = u.passwd.error ? u.passwd.error : u.group.error;
+		*why = e ? xasprintf("RKE2 in CIS mode needs the etcd user and group, and /etc/passwd or /etc/group "
+				     "cannot be read: %s", e)
+			 : xstrdup("RKE2 in CIS mode needs the etcd user and group, and /etc/passwd or /etc/group is "
+				   "not there to say whether they exist");
+	} else if (users_uid(&u, "etcd", &uid) < 0) {
+		*why = xstrdup("RKE2 refuses to start in CIS mode: \"missing required: user: unknown user etcd\" "
+			       "(pkg/cli/cmds/profile_linux.go validateETCDReqs; /etc/passwd has no etcd)");
+	} else if (groups_gid(&u, "etcd", &gid) < 0) {
+		*why = xstrdup("RKE2 refuses to start in CIS mode: \"missing required: group: unknown group etcd\" "
+			       "(pkg/cli/cmds/profile_linux.go validateETCDReqs; /etc/group has no etcd)");
+	}
+	users_release(&u);
+	return *why ? -1 : 0;
+}
+
+/*
+ * The kubelet's flags k3s (and RKE2, which runs k3s's agent) passed before
+ * the drop-in (pkg/daemons/agent/agent_linux.go kubeletArgs, v1.31 and
+ * before): those the CIS checks read, and their neighbours.
+ */
+static void kubelet_flags_before_dropin(struct args *a, json_t *flags, const char *data)
+{
+	arg(a, "healthz-bind-address", "127.0.0.1");
+	arg(a, "read-only-port", "0");
+	arg(a, "cluster-domain", "cluster.local");
+	arg(a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
+	arg(a, "eviction-hard", "imagefs.available<5%%,nodefs.available<5%%");
+	arg(a, "eviction-minimum-reclaim", "imagefs.available=10%%,nodefs.available=10%%");
+	arg(a, "fail-swap-on", "false");
+	arg(a, "cgroup-driver", "cgroupfs");
+	arg(a, "authentication-token-webhook", "true");
+	arg(a, "anonymous-auth", "false");
+	arg(a, "authorization-mode", "Webhook");
+	arg(a, "pod-manifest-path", "%s/agent/pod-manifests", data);
+	arg(a, "serialize-image-pulls", "false");
+	arg(a, "containerd", "/run/k3s/containerd/containerd.sock");
+	arg(a, "container-runtime-endpoint", "unix:///run/k3s/containerd/containerd.sock");
+	arg(a, "client-ca-file", "%s/agent/client-ca.crt", data);
+	arg(a, "tls-cert-file", "%s/agent/serving-kubelet.crt", data);
+	arg(a, "tls-private-key-file", "%s/agent/serving-kubelet.key", data);
+	if (rancher_bool(flags, "protect-kernel-defaults")) {
+		const char *saved = a->origin;
+		a->origin = json_string_value(json_object_get(rancher_last(flags, "protect-kernel-defaults"), "origin"));
+		arg(a, "protect-kernel-defaults", "true");
+		a->origin = saved;
+	}
+}
+
 /*
  * The commands of k3s's embedded components, and facts of the
  * distribution (data_dir, datastore) into dist.
@@ -472,10 +679,16 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 			      run->words_origin, d->name);
 
 	/* The kubelet (kubeletArgsAndConfig): flags, and the defaults drop-in it writes. */
+	char *era_why = NULL;
+	int era = kubelet_dropin_era(d, dist, &era_why);
 	struct args a = { .origin = src_agent };
-	arg(&a, "config-dir", "%s/agent/etc/kubelet.conf.d", data);
-	arg(&a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
-	arg(&a, "read-only-port", "0");
+	if (era == 0) {
+		kubelet_flags_before_dropin(&a, flags, data);
+	} else {
+		arg(&a, "config-dir", "%s/agent/etc/kubelet.conf.d", data);
+		arg(&a, "kubeconfig", "%s/agent/kubelet.kubeconfig", data);
+		arg(&a, "read-only-port", "0");
+	}
 	/* Always set: to the node name, which defaults to the host name. */
 	if (node_given)
 		arg_or(&a, "hostname-override", flags, "node-name", NULL);
@@ -484,13 +697,20 @@ static void derive(const struct collect_ctx *ctx, const struct dist_run *run, js
 	if (!rancher_bool(flags, "disable-cloud-controller"))
 		arg(&a, "cloud-provider", "external");
 	json_t *kc = command(commands, "kubelet", &a, flags, "kubelet-arg", how);
+	if (era < 0)	/* not a guess: its checks are ERROR with why */
+		json_object_set_new(kc, "error", jfmt(era_why));
 	char *dropin = xasprintf("%s/agent/etc/kubelet.conf.d/00-%s-defaults.conf", data, d->name);
-	if (!rootfs_exists(r, dropin)) {
+	if (era == 1 && !rootfs_exists(r, dropin)) {
 		char *text = kubelet_defaults(data, rancher_bool(flags, "protect-kernel-defaults"));
 		char *label = xasprintf("default(%s agent: %s is written when %s starts; not on disk)", d->name,
 					dropin, d->name);
-		json_object_set_new(kc, "defaults_dropin", json_pack("{s:s,s:s,s:s}", "path", dropin, "text", text,
-								       "source", label));
+		json_t *def = json_pack("{s:s,s:s,s:s}", "path", dropin, "text", text, "source", label);
+		/* what a flag of the distribution's decided is labelled with that flag's origin */
+		json_t *pk = rancher_last(flags, "protect-kernel-defaults");
+		if (pk)
+			json_object_set_new(def, "sources", json_pack("{s:O}", "protectKernelDefaults",
+								     json_object_get(pk, "origin")));
+		json_object_set_new(kc, "defaults_dropin", def);
 		free(text);
 		free(label);
 	}
@@ -675,8 +895,17 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 	json_t *k8s = k8s_object(ctx->facts);
 	struct dist_run run;
 	int found = 0;
+	/* One scan of /proc for every distribution's process, not one each. */
+	struct proc_info *procs = NULL;
+	size_t nprocs = 0;
+	char *perr = NULL;
+	if (proc_find(ctx->root, dist_proc_names(), &procs, &nprocs, &perr) < 0) {
+		free(perr);
+		nprocs = 0;
+	}
 	for (size_t i = 0; i < sizeof(dists) / sizeof(dists[0]) && !found; i++)
-		found = detect(ctx, &dists[i], &run);
+		found = detect(ctx, &dists[i], procs, nprocs, &run);
+	proc_info_free_all(procs, nprocs);
 	if (!found) {
 		json_object_set_new(k8s, "distribution", json_pack("{s:b}", "found", 0));
 		return 0;
@@ -729,8 +958,20 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 		/* The command line's flags come after the files' */
 		rancher_cli_flags(flags, words, nw, bool_flags, run.words_origin);
 		env_flags(flags, run.env, prefix, run.words_origin);
-		derive(ctx, &run, flags, dist);
-		json_object_set_new(dist, "understood", json_true());
+		char *profile_why = NULL;
+		if (d->cis_profile) {	/* RKE2's profile changes its defaults, or stops it */
+			int cis = rke2_profile(flags, dist, &profile_why);
+			if (cis > 0 && rke2_cis_flags(flags, run.role, &profile_why) == 0 &&
+			    (!strcmp(run.role, "agent") || rke2_etcd_user(ctx->root, &profile_why) == 0))
+				json_object_set_new(dist, "profile", json_string(flag_or(flags, "profile", NULL, "")));
+		}
+		if (profile_why) {
+			json_object_set_new(dist, "error", jfmt(profile_why));
+			json_object_set_new(dist, "error_kind", json_string("profile"));
+		} else {
+			derive(ctx, &run, flags, dist);
+			json_object_set_new(dist, "understood", json_true());
+		}
 		json_decref(flags);
 	}
 	free(words);
@@ -753,8 +994,12 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 	int understood = json_is_true(json_object_get(dist, "understood"));
 	char *first = xstrdup(json_string_value(json_array_get(ev, 0)));
 	int unsupported = json_is_true(json_object_get(dist, "unsupported"));
+	const char *kind = json_string_value(json_object_get(dist, "error_kind"));
+	int profile_err = kind && !strcmp(kind, "profile");
 	char *why = unsupported ? xasprintf("%s is present (%s%s), but %s", title, first,
 					    json_array_size(ev) > 1 ? ", ..." : "", derr)
+		  : derr && profile_err ? xasprintf("%s is present (%s%s) but %s", title, first,
+						    json_array_size(ev) > 1 ? ", ..." : "", derr)
 		  : derr ? xasprintf("%s is present (%s%s) but its configuration cannot be read: %s", title, first,
 				     json_array_size(ev) > 1 ? ", ..." : "", derr)
 			 : xasprintf("%s is present (%s%s) but boxaudit could not derive how it runs this component",
@@ -845,7 +1090,7 @@ int collect_kubernetes_distribution_check(struct collect_ctx *ctx)
 			json_array_append_new(notes, jfmt(xasprintf(
 				"Kubernetes distribution %s (%s) found: %s. Not understood: %s%s%s; the checks that "
 				"depend on it are ERROR, not SKIP.", title, role, all, g,
-				unsupported ? ": " : derr ? ", because its configuration cannot be read: " : "",
+				unsupported ? ": " : profile_err ? ", because " : derr ? ", because its configuration cannot be read: " : "",
 				derr ? derr : "")));
 			free(g);
 		} else {

@@ -40,6 +40,11 @@ static int name_matches(const char *base, const char *const *names)
 	return 0;
 }
 
+int proc_is_named(const struct proc_info *p, const char *const *names)
+{
+	return name_matches(*p->exe ? base_name(p->exe) : p->comm, names);
+}
+
 static int read_small(const struct rootfs *r, const char *path, size_t cap, struct buf *b)
 {
 	char *e = NULL;
@@ -79,7 +84,7 @@ static int read_one(const struct rootfs *r, pid_t pid, const char *const *names,
 		cl--;
 	pi->comm = xstrndup(b.data, cl);
 
-	if (!name_matches(*exe ? base_name(exe) : pi->comm, names))
+	if (!proc_is_named(pi, names))
 		goto out;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);

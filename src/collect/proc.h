@@ -38,6 +38,12 @@ struct proc_info {
  */
 int proc_find(const struct rootfs *r, const char *const *names,
 	      struct proc_info **out, size_t *n, char **err);
+/*
+ * Whether p is one of names by the rule proc_find matches with (the
+ * basename of its exe, or its comm when exe is unreadable): for callers
+ * that look for several names in one scan and sort the results.
+ */
+int proc_is_named(const struct proc_info *p, const char *const *names);
 void proc_info_release(struct proc_info *p);
 void proc_info_free_all(struct proc_info *v, size_t n);
 

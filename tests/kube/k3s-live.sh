@@ -4,7 +4,8 @@
 # root-owned directory so that it passes the trust rules, embedding
 # v1.30.5) runs with a real k3s command line.  The live audit must find k3s
 # as the host's process, read the config.yaml and config.yaml.d/ its
-# --config names, and judge its embedded kubelet and control plane from
+# --config names, and judge its embedded kubelet (as the flags k3s v1.30
+# passes) and control plane from
 # that command line, those files and k3s's defaults, each with its origin.
 # Skips (77) when not root or when the stand-in was not built (no cmocka).
 set -u
@@ -62,7 +63,10 @@ expect live 1.2.15 PASS "default(k3s server)"
 expect live 1.2.16 PASS "config:$dir/etc/config.yaml"
 expect live 1.4.2 FAIL "config:$dir/etc/config.yaml.d/50-scheduler.yaml"
 expect live 1.3.7 PASS "default(k3s server)"
-expect live 4.2.1 PASS "default(k3s agent: $dir/data/agent/etc/kubelet.conf.d/00-k3s-defaults.conf"
+# v1.30.5 passes its kubelet settings as flags (before v1.32: no drop-in, docs/KUBERNETES.md)
+expect live 4.2.1 PASS "default(k3s agent)"
+ddir=$(jq -r '.kubernetes.kubelet.config_dir // "none"' "$dir/live.facts.json")
+[ "$ddir" = none ] && ok "k3s v1.30.5 gives its kubelet no --config-dir" || notok "k3s v1.30.5 gives its kubelet no --config-dir" "got $ddir"
 expect live 4.2.5 PASS "config:$dir/etc/config.yaml"
 expect live 4.2.7 FAIL "proc:"
 hn=$(jq -r '.kubernetes.kubelet.settings["hostname-override"].value // .kubernetes.kubelet.flags["hostname-override"][0].value // ""' "$dir/live.facts.json")

@@ -129,6 +129,28 @@ static void test_find_other_names(void **state)
 	proc_info_free_all(v, n);
 }
 
+/* One scan for several names, sorted after by the same rule proc_find matched with. */
+static void test_is_named(void **state)
+{
+	static const char *const all[] = {"dockerd", "grep", "python3", NULL};
+	static const char *const docker[] = {"dockerd", NULL}, *const grep[] = {"grep", NULL};
+	struct proc_info *v;
+	size_t n;
+	assert_int_equal(proc_find(&rfs, all, &v, &n, NULL), 5);
+	size_t nd = 0, ng = 0;
+	for (size_t i = 0; i < n; i++) {
+		nd += (size_t)proc_is_named(&v[i], docker);
+		ng += (size_t)proc_is_named(&v[i], grep);
+	}
+	assert_int_equal(nd, 3);	/* 30 by comm (no exe), 123, 1000 (deleted) */
+	assert_int_equal(ng, 1);
+	/* pid 202 claims /usr/bin/dockerd in its cmdline: its exe is python3 */
+	for (size_t i = 0; i < n; i++)
+		if (v[i].pid == 202)
+			assert_false(proc_is_named(&v[i], docker));
+	proc_info_free_all(v, n);
+}
+
 static void test_no_proc(void **state)
 {
 	struct tree e;
@@ -216,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_fake),
 		cmocka_unit_test(test_find_other_names),
+		cmocka_unit_test(test_is_named),
 		cmocka_unit_test(test_no_proc),
 		cmocka_unit_test(test_live_self),
 		cmocka_unit_test(test_status_and_cgroup),

@@ -140,7 +140,7 @@ ExecStart=/usr/local/bin/k3s \\
 """
 
 # k3s pkg/daemons/agent/agent.go defaultKubeletConfig, written to
-# agent/etc/kubelet.conf.d/00-k3s-defaults.conf (k3s 1.29+); the values
+# agent/etc/kubelet.conf.d/00-k3s-defaults.conf (k3s v1.32.1+); the values
 # match the kubelet configuration the k3s self-assessment guide 1.12 prints
 # (4.2.9) except protectKernelDefaults, which k3s sets from
 # --protect-kernel-defaults.
@@ -211,7 +211,14 @@ volumeStatsAggPeriod: 1m0s
 """
 
 
-def agent_files(tree, data, server_url, protect=False, prog="k3s"):
+def writes_dropin(version):
+    """k3s and RKE2 write the kubelet's defaults drop-in from v1.32.1
+    (k3s-io/k3s#2116); before v1.32 they pass flags (NOTES.md)."""
+    v = tuple(int(x) for x in version.lstrip("v").split("+")[0].split("."))
+    return v >= (1, 32, 1)
+
+
+def agent_files(tree, data, server_url, protect=False, prog="k3s", dropin=True):
     a = data + "/agent"
     for c in ("client-ca.crt", "server-ca.crt", "client-kubelet.crt", "client-kube-proxy.crt",
               f"client-{prog}-controller.crt", "serving-kubelet.crt"):
@@ -226,8 +233,9 @@ def agent_files(tree, data, server_url, protect=False, prog="k3s"):
     put(tree, f"{a}/{prog}controller.kubeconfig",
         kubeconfig(server_url, f"{a}/server-ca.crt", f"{a}/client-{prog}-controller.crt",
                    f"{a}/client-{prog}-controller.key"))
-    name = "00-k3s-defaults.conf" if prog == "k3s" else "00-rke2-defaults.conf"
-    put(tree, f"{a}/etc/kubelet.conf.d/{name}", kubelet_defaults(data, protect))
+    if dropin:
+        name = "00-k3s-defaults.conf" if prog == "k3s" else "00-rke2-defaults.conf"
+        put(tree, f"{a}/etc/kubelet.conf.d/{name}", kubelet_defaults(data, protect))
 
 
 SERVER_CERTS = ["client-ca", "server-ca", "request-header-ca", "client-admin", "client-auth-proxy",
@@ -336,7 +344,7 @@ def k3s_tree(name, version, role="server", config=None, dropins=None, etcd=False
     for fn, text in (dropins or {}).items():
         put(tree, f"/etc/rancher/k3s/config.yaml.d/{fn}", text)
     server_url = "https://127.0.0.1:6443" if role == "server" else "https://127.0.0.1:6444"
-    agent_files(tree, data, server_url, protect=hardened)
+    agent_files(tree, data, server_url, protect=hardened, dropin=writes_dropin(version))
     if role == "server":
         server_files(tree, data, etcd=etcd)
         put(tree, "/etc/rancher/k3s/k3s.yaml", kubeconfig(
@@ -558,7 +566,7 @@ def rke2_tree(name, version, config, cis=False):
     put(tree, "/usr/local/lib/systemd/system/rke2-server.service", RKE2_UNIT)
     binary(tree, "/usr/local/bin/rke2", "rke2", version)
     put(tree, "/etc/rancher/rke2/config.yaml", config)
-    agent_files(tree, R, "https://127.0.0.1:6443", protect=cis, prog="rke2")
+    agent_files(tree, R, "https://127.0.0.1:6443", protect=cis, prog="rke2", dropin=writes_dropin(version))
     server_files(tree, R, prog="rke2", etcd=True)
     put(tree, "/etc/rancher/rke2/rke2.yaml", kubeconfig(
         "https://127.0.0.1:6443", f"{RT}/server-ca.crt", f"{RT}/client-admin.crt", f"{RT}/client-admin.key"))

@@ -27,7 +27,8 @@ rke2)
 esac
 find $d/agent -type f -exec chmod 0600 {} +
 mkdir -p $d/agent/pod-manifests $d/agent/containerd
-chmod 0700 $d/agent/etc $d/agent/etc/kubelet.conf.d
+# (before v1.32.1 there is no kubelet drop-in directory)
+for e in $d/agent/etc $d/agent/etc/kubelet.conf.d; do if [ -d $e ]; then chmod 0700 $e; fi; done
 [ -d $d/server ] || exit 0
 chmod 0700 $d/server $d/server/cred $d/server/tls
 find $d/server/tls -name '*.crt' -exec chmod 0644 {} +
