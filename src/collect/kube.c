@@ -262,6 +262,20 @@ void kube_proxy_settings(const struct rootfs *r, const char *const *words, size_
 		json_object_set_new(files, "kubeconfig", path_or_null(kch));
 		free(kch);
 	}
+	/* A flag right after an unknown one may have been its value (pflag.h "shadowed"). */
+	const char *by_config = json_string_value(json_object_get(pf.shadowed, "config"));
+	static const char *const shadowable[][2] = {
+		{ "metrics-bind-address", "metricsBindAddress" }, { "kubeconfig", "kubeconfig" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		const char *by = by_config ? by_config
+			: !config ? json_string_value(json_object_get(pf.shadowed, shadowable[i][0])) : NULL;
+		if (!by)
+			continue;
+		char *why = pflag_shadow_reason(by_config ? "config" : shadowable[i][0], by, "kube-proxy");
+		json_object_set_new(i ? files : settings, shadowable[i][1], json_pack("{s:s}", "error", why));
+		free(why);
+	}
 	json_object_set_new(o, "settings", settings);
 	json_object_set_new(o, "files", files);
 	json_object_set_new(o, "errors", json_incref(pf.errors));

@@ -58,6 +58,9 @@ static void cp_release(struct cp_schema *s)
 	for (size_t i = 0; i < s->nbools; i++)
 		free(s->bools[i]);
 	free(s->bools);
+	for (size_t i = 0; i < s->nvalues; i++)
+		free(s->values[i]);
+	free(s->values);
 	for (size_t i = 0; i < s->nexecutables; i++)
 		free(s->executables[i]);
 	free(s->executables);
@@ -275,6 +278,34 @@ static int one_setting(struct loader *l, yaml_node_t *n, void *p) { return parse
 static int one_plugin(struct loader *l, yaml_node_t *n, void *p) { return parse_plugin(l, n, p); }
 static int one_word(struct loader *l, yaml_node_t *n, void *p) { return parse_word(l, n, p); }
 
+/*
+ * A flag named twice among settings, bool_flags and value_flags would split
+ * argv by whichever came first: refuse it, at the later mention.
+ */
+static int check_flag_names(struct loader *l, yaml_node_t *rootn, const struct cp_schema *cp)
+{
+	static const char *const keys[] = { "bool_flags", "value_flags" };
+	int rc = 0;
+	for (size_t k = 0; k < 2; k++) {
+		yaml_node_t *seq = loader_map_get(l, rootn, keys[k]);
+		char **words = k ? cp->values : cp->bools;
+		size_t n = k ? cp->nvalues : cp->nbools;
+		for (size_t i = 0; seq && seq->type == YAML_SEQUENCE_NODE && i < n; i++) {
+			int dup = 0;
+			for (size_t j = 0; j < cp->nsettings && !dup; j++)
+				dup = cp->settings[j].flag && !strcmp(cp->settings[j].flag, words[i]);
+			for (size_t j = 0; j < (k ? cp->nbools : 0) && !dup; j++)
+				dup = !strcmp(cp->bools[j], words[i]);
+			for (size_t j = 0; j < i && !dup; j++)
+				dup = !strcmp(words[j], words[i]);
+			if (dup)
+				rc = loader_error(l, loader_node(l, seq->data.sequence.items.start[i]),
+						  "flag '%s' is named twice (settings, bool_flags, value_flags)", words[i]);
+		}
+	}
+	return rc;
+}
+
 /* The control-plane keys of a component file (cpconf.h). */
 static int parse_cp(struct loader *l, yaml_node_t *rootn, struct cp_schema *cp)
 {
@@ -289,6 +320,11 @@ static int parse_cp(struct loader *l, yaml_node_t *rootn, struct cp_schema *cp)
 	if (parse_list(l, rootn, "bool_flags", sizeof(char *), one_word, &v, &cp->nbools) < 0)
 		rc = -1;
 	cp->bools = v;
+	if (parse_list(l, rootn, "value_flags", sizeof(char *), one_word, &v, &cp->nvalues) < 0)
+		rc = -1;
+	cp->values = v;
+	if (rc == 0 && check_flag_names(l, rootn, cp) < 0)
+		rc = -1;
 	if (parse_list(l, rootn, "executables", sizeof(char *), one_word, &v, &cp->nexecutables) < 0)
 		rc = -1;
 	cp->executables = v;
@@ -310,7 +346,7 @@ int component_parse(struct loader *l, yaml_node_t *rootn)
 {
 	static const char *const top_keys[] = {
 		"component", "fields", "flags", "feature_gates", "settings", "admission_plugins", "bool_flags",
-		"executables", "config_flag", "config_replaces_all", "env_prefix", "flag_syntax", NULL
+		"value_flags", "executables", "config_flag", "config_replaces_all", "env_prefix", "flag_syntax", NULL
 	};
 	static const char *const head_keys[] = { "name", "title", NULL };
 	int rc = loader_check_keys(l, rootn, "component file", top_keys);

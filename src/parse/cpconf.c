@@ -84,15 +84,17 @@ static int from_default(json_t *fact)
 	return !src || !strncmp(src, "default", 7);
 }
 
-/* The pflag table: tracked settings, untracked bools, the config flag. */
+/* The pflag table: tracked settings, untracked bools and values, the config flag. */
 static struct pflag_def *flag_table(const struct cp_schema *s, size_t *n)
 {
-	struct pflag_def *defs = xcalloc(s->nsettings + s->nbools + 2, sizeof(*defs));
+	struct pflag_def *defs = xcalloc(s->nsettings + s->nbools + s->nvalues + 2, sizeof(*defs));
 	size_t k = 0;
 	for (size_t i = 0; i < s->nsettings; i++)
 		defs[k++] = (struct pflag_def){ s->settings[i].flag, s->settings[i].type, 0 };
 	for (size_t i = 0; i < s->nbools; i++)
 		defs[k++] = (struct pflag_def){ s->bools[i], PFLAG_BOOL, 0 };
+	for (size_t i = 0; i < s->nvalues; i++)
+		defs[k++] = (struct pflag_def){ s->values[i], PFLAG_STRING, 0 };
 	if (s->config_flag && !pflag_lookup(defs, k, s->config_flag))
 		defs[k++] = (struct pflag_def){ s->config_flag, PFLAG_STRING, 0 };
 	/* klog's -v is the one shorthand every component has. */
@@ -195,17 +197,29 @@ static json_t *from_raws(const struct cp_setting *st, json_t *raws, const char *
 }
 
 /* One setting's effective value: config file, else flag, else env, else default. */
+/* A flag written right after one boxaudit does not know (pflag.h "shadowed"). */
+static json_t *shadowed_error(const struct cp_input *in, const char *flag, json_t *by)
+{
+	char *m = pflag_shadow_reason(flag, json_string_value(by), in->component ? in->component : "the component");
+	json_t *e = json_pack("{s:s}", "error", m);
+	free(m);
+	return e;
+}
+
 static json_t *setting(const struct cp_schema *s, const struct cp_setting *st,
-		       const struct cp_input *in, json_t *pf_flags, json_t *ignored)
+		       const struct cp_input *in, const struct pflag_result *pf, json_t *ignored)
 {
 	const char *dflt = in->default_origin ? in->default_origin : "default";
-	json_t *raws = json_object_get(pf_flags, st->flag);
+	json_t *raws = json_object_get(pf->flags, st->flag);
 	char *envn = s->env_prefix ? env_name(s->env_prefix, st->flag) : NULL;
 	const char *envv = envn && in->env ? json_string_value(json_object_get(in->env, envn)) : NULL;
 	int from_config = (in->config || in->config_error) && (s->config_replaces_all || st->config);
+	json_t *by = json_object_get(pf->shadowed, from_config ? s->config_flag : st->flag);
 	json_t *out;
 	char *src;
-	if (from_config) {
+	if (by) {
+		out = shadowed_error(in, from_config ? s->config_flag : st->flag, by);
+	} else if (from_config) {
 		/* The flag and the variable are ignored: say so. */
 		if (json_array_size(raws))
 			json_array_append_new(ignored, json_sprintf("--%s", st->flag));
@@ -363,7 +377,7 @@ json_t *cpconf_effective(const struct cp_schema *s, const struct kube_gate *g, s
 		if (strncmp(json_string_value(e), "unknown ", 8) != 0)
 			json_array_append(errors, e);
 	for (size_t k = 0; k < s->nsettings; k++)
-		json_object_set_new(settings, s->settings[k].flag, setting(s, &s->settings[k], in, pf.flags, ignored));
+		json_object_set_new(settings, s->settings[k].flag, setting(s, &s->settings[k], in, &pf, ignored));
 	const char *dflt = in->default_origin ? in->default_origin : "default";
 	json_t *out = json_pack("{s:o,s:o,s:O,s:o}", "settings", settings, "errors", errors,
 				"unknown_flags", pf.unknown, "ignored", ignored);

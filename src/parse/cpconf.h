@@ -52,6 +52,8 @@ struct cp_schema {
 	size_t nsettings;
 	char **bools;		/* flags that are bools but not tracked (how argv splits) */
 	size_t nbools;
+	char **values;		/* flags that take a value but are not tracked */
+	size_t nvalues;
 	struct cp_plugin *plugins;	/* admission plugins (kube-apiserver) */
 	size_t nplugins;
 	char **executables;	/* executable basenames */

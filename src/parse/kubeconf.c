@@ -247,6 +247,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 	json_t *applied = json_array(), *skipped = json_array();
 	char *fatal = NULL;	/* a file problem that makes every field unknown */
 	char *fatal_src = NULL;	/* the file it is in, as a source ("config:PATH", "dropin:PATH") */
+	char *gates_why = NULL;	/* why --feature-gates cannot be told */
 	int config_mode = a->config != NULL;
 	const char *k;
 	json_t *v;
@@ -320,10 +321,33 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		if (!fatal)
 			apply_defaults(&e);
 	}
+	/* Which file the kubelet read is uncertain when its flag follows an unknown one. */
+	for (const char *const *cf = (const char *const[]){ "config", "config-dir", NULL }; *cf && !fatal; cf++) {
+		const char *by = json_string_value(json_object_get(a->pf.shadowed, *cf));
+		if (by) {
+			fatal = pflag_shadow_reason(*cf, by, "the kubelet");
+			fatal_src = xasprintf("argv:--%s", *cf);
+		}
+	}
 	/* 4. every command-line flag last */
 	for (size_t i = 0; i < schema->nfields; i++) {
 		const struct kube_field *f = &schema->fields[i];
 		json_t *raws = json_object_get(a->pf.flags, f->flag);
+		const char *by = json_string_value(json_object_get(a->pf.shadowed, f->flag));
+		if (by) {
+			char *why = pflag_shadow_reason(f->flag, by, "the kubelet");
+			json_object_set_new(settings, f->path, json_pack("{s:s}", "error", why));
+			if (f->type == KT_DURATION) {
+				char *key = xasprintf("%s_ns", f->path);
+				json_object_set_new(settings, key, json_pack("{s:s}", "error", why));
+				free(key);
+			}
+			if (f->type == KT_MAP_BOOL)
+				gates_why = xstrdup(why);
+			json_array_append_new(e.errors, json_string(why));
+			free(why);
+			continue;
+		}
 		if (!raws)
 			continue;
 		const struct pflag_def *def = kubelet_flag(f->flag);
@@ -424,6 +448,8 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		const char *src = json_string_value(json_object_get(e.gate_origin, g->name));
 		if (fatal && !(src && strncmp(src, "argv:", 5) == 0))
 			json_object_set_new(settings, key, json_pack("{s:s,s:s}", "error", fatal, "source", fatal_src));
+		else if (gates_why)
+			json_object_set_new(settings, key, json_pack("{s:s}", "error", gates_why));
 		else if (json_is_boolean(gv))
 			json_object_set_new(settings, key, setting(gv, src ? src : e.default_src));
 		else
@@ -435,8 +461,13 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 	for (size_t i = 0; i < schema->nflags; i++) {
 		const struct kube_flag_setting *fs = &schema->flags[i];
 		const char *val = kubelet_last_flag(a->pf.flags, fs->flag);
+		const char *by = json_string_value(json_object_get(a->pf.shadowed, fs->flag));
 		char *src = xasprintf("argv:--%s", fs->flag);
-		if (val)
+		if (by) {
+			char *why = pflag_shadow_reason(fs->flag, by, "the kubelet");
+			json_object_set_new(settings, fs->flag, json_pack("{s:s}", "error", why));
+			free(why);
+		} else if (val)
 			json_object_set_new(settings, fs->flag, setting_new(json_string(val), src));
 		else
 			json_object_set_new(settings, fs->flag,
@@ -471,6 +502,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 	json_object_set_new(out, "errors", e.errors);
 	free(fatal);
 	free(fatal_src);
+	free(gates_why);
 	json_decref(e.doc);
 	json_decref(e.origin);
 	json_decref(e.gate_origin);

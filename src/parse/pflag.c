@@ -42,6 +42,25 @@ static void add_error(struct pflag_result *res, char *msg)
 	free(msg);
 }
 
+/* The table's flag a word names ("--name[=v]", "-x..."), or NULL. */
+static const struct pflag_def *word_flag(const struct pflag_def *defs, size_t ndefs, int options,
+					 const char *w)
+{
+	if (w[0] != '-' || !w[1] || (w[1] == '-' && !w[2]))
+		return NULL;
+	if (w[1] != '-')
+		return lookup_short(defs, ndefs, w[1]);
+	size_t len = strcspn(w + 2, "=");
+	char *name = xstrndup(w + 2, len);
+	if (options & PFLAG_NORMALIZE_UNDERSCORE)
+		for (char *p = name; *p; p++)
+			if (*p == '_')
+				*p = '-';
+	const struct pflag_def *def = pflag_lookup(defs, ndefs, name);
+	free(name);
+	return def;
+}
+
 /* "--name[=value]" starting at argv[*i]; advances *i past a consumed value. */
 static void parse_long(const struct pflag_def *defs, size_t ndefs, int options,
 		       const char *const *argv, size_t argc, size_t *i,
@@ -63,6 +82,10 @@ static void parse_long(const struct pflag_def *defs, size_t ndefs, int options,
 	if (!def) {
 		json_array_append_new(res->unknown, json_string(s));
 		add_error(res, xasprintf("unknown flag: '--%s'", name));
+		const struct pflag_def *next = !eq && *i + 1 < argc
+			? word_flag(defs, ndefs, options, argv[*i + 1]) : NULL;
+		if (next)
+			json_object_set_new(res->shadowed, next->name, json_string(s));
 	} else if (eq) {
 		add_value(res, def->name, eq + 1);
 	} else if (def->type == PFLAG_BOOL) {
@@ -118,13 +141,22 @@ int pflag_parse(const struct pflag_def *defs, size_t ndefs, int options,
 	res->args = json_array();
 	res->unknown = json_array();
 	res->errors = json_array();
+	res->shadowed = json_object();
 	for (size_t i = 0; i < argc; i++) {
 		const char *s = argv[i];
 		if (s[0] != '-' || !s[1]) {
 			json_array_append_new(res->args, json_string(s));
 		} else if (s[1] == '-' && !s[2]) {
-			for (i++; i < argc; i++)
+			/* "--unknown --": the unknown flag may take "--" as its value, and what follows as flags. */
+			const char *prev = i ? argv[i - 1] : NULL;
+			int after_unknown = prev && prev[0] == '-' && prev[1] == '-' && prev[2] &&
+					    !strchr(prev, '=') && !word_flag(defs, ndefs, options, prev);
+			for (i++; i < argc; i++) {
+				const struct pflag_def *def = after_unknown ? word_flag(defs, ndefs, options, argv[i]) : NULL;
+				if (def)
+					json_object_set_new(res->shadowed, def->name, json_string(prev));
 				json_array_append_new(res->args, json_string(argv[i]));
+			}
 			break;
 		} else if (s[1] == '-') {
 			parse_long(defs, ndefs, options, argv, argc, &i, res);
@@ -141,7 +173,16 @@ void pflag_result_release(struct pflag_result *res)
 	json_decref(res->args);
 	json_decref(res->unknown);
 	json_decref(res->errors);
+	json_decref(res->shadowed);
 	memset(res, 0, sizeof(*res));
+}
+
+char *pflag_shadow_reason(const char *flag, const char *by, const char *program)
+{
+	/* Quoted: "--NAME value" reads as a secret flag's value to the redactor. */
+	return xasprintf("'--%s' follows '%s', which boxaudit does not know: if that flag takes a value, "
+			 "%s reads '--%s' as its value, so what is set cannot be told "
+			 "(write the unknown flag as --flag=value)", flag, by, program, flag);
 }
 
 int pflag_parse_bool(const char *s, int *out)

@@ -13,6 +13,12 @@
  *
  * Problems the program itself would refuse to start with (an unknown flag,
  * a missing value) are recorded in errors, and parsing continues.
+ *
+ * An unknown flag written without "=" may take the next word as its value
+ * or not; which, the table cannot tell.  When that next word is a flag of
+ * the table, it is parsed as a flag, and its name is recorded in shadowed
+ * (with the unknown flag as written): what the program read there is
+ * uncertain, and a caller that cares must not trust it.
  */
 #ifndef BOXAUDIT_PFLAG_H
 #define BOXAUDIT_PFLAG_H
@@ -43,6 +49,7 @@ struct pflag_result {
 	json_t *args;		/* positional arguments */
 	json_t *unknown;	/* unknown flags as written */
 	json_t *errors;		/* messages */
+	json_t *shadowed;	/* {NAME: "--unknown"}: NAME right after an unknown flag */
 };
 
 /*
@@ -66,6 +73,12 @@ const struct pflag_def *pflag_lookup(const struct pflag_def *defs, size_t ndefs,
  * set when a value does not parse (the program would refuse it).
  */
 json_t *pflag_value(const struct pflag_def *def, const json_t *raws, char **err);
+
+/*
+ * Why a shadowed flag's value cannot be told, as a sentence naming the flag,
+ * the unknown flag before it (res->shadowed[flag]) and the program.
+ */
+char *pflag_shadow_reason(const char *flag, const char *by, const char *program);
 
 /* Go strconv.ParseBool: 1 t T TRUE true True 0 f F FALSE false False. */
 int pflag_parse_bool(const char *s, int *out);

@@ -53,6 +53,23 @@ static const struct {
 	{"-|x|--anonymous-auth", "{\"flags\":{\"anonymous-auth\":[\"true\"]},\"args\":[\"-\",\"x\"],\"nerrors\":0}"},
 	{"--config=", "{\"flags\":{\"config\":[\"\"]},\"args\":[],\"nerrors\":0}"},
 	{"--config=a=b", "{\"flags\":{\"config\":[\"a=b\"]},\"args\":[],\"nerrors\":0}"},
+	/* an unknown flag without "=" before a known one: parsed, and shadowed */
+	{"--bogus|--anonymous-auth=false", "{\"flags\":{\"anonymous-auth\":[\"false\"]},\"args\":[],\"nerrors\":1,"
+	 "\"shadowed\":{\"anonymous-auth\":\"--bogus\"}}"},
+	{"--bogus|--read_only_port|0", "{\"flags\":{\"read-only-port\":[\"0\"]},\"args\":[],\"nerrors\":1,"
+	 "\"shadowed\":{\"read-only-port\":\"--bogus\"}}"},
+	{"--bogus|-v=3", "{\"flags\":{\"v\":[\"3\"]},\"args\":[],\"nerrors\":1,\"shadowed\":{\"v\":\"--bogus\"}}"},
+	/* with "=", a plain word, another unknown flag or "--" next: nothing shadowed */
+	{"--bogus=1|--anonymous-auth", "{\"flags\":{\"anonymous-auth\":[\"true\"]},\"args\":[],\"nerrors\":1}"},
+	{"--bogus|x|--anonymous-auth", "{\"flags\":{\"anonymous-auth\":[\"true\"]},\"args\":[\"x\"],\"nerrors\":1}"},
+	{"--bogus|--other", "{\"flags\":{},\"args\":[],\"nerrors\":2}"},
+	{"--bogus=1|--|--config=x", "{\"flags\":{},\"args\":[\"--config=x\"],\"nerrors\":1}"},
+	/* "--bogus --": if bogus takes "--" as its value, what follows is flags */
+	{"--bogus|--|--config=x|y", "{\"flags\":{},\"args\":[\"--config=x\",\"y\"],\"nerrors\":1,"
+	 "\"shadowed\":{\"config\":\"--bogus\"}}"},
+	/* a chain: the last unknown flag shadows */
+	{"--bogus|--other|--config=x", "{\"flags\":{\"config\":[\"x\"]},\"args\":[],\"nerrors\":2,"
+	 "\"shadowed\":{\"config\":\"--other\"}}"},
 };
 
 static void split(const char *s, char ***argv, size_t *argc)
@@ -76,6 +93,8 @@ static void test_forms(void **state)
 				       (const char *const *)argv, argc, &res);
 		json_t *got = json_pack("{s:O,s:O,s:i}", "flags", res.flags, "args", res.args,
 					"nerrors", nerr);
+		if (json_object_size(res.shadowed))
+			json_object_set(got, "shadowed", res.shadowed);
 		json_t *want = json_loads(cases[i].want, 0, NULL);
 		assert_non_null(want);
 		if (!json_equal(got, want)) {
