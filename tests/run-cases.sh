@@ -61,6 +61,11 @@ for c in $cases; do
 		not-stdout)
 			shift
 			if grep -Eq -- "$*" "$d/out.json"; then notok "$name: stdout lacks /$*/" "found in output"; else ok "$name: stdout lacks /$*/"; fi ;;
+		jq)
+			# jq EXPR: the expression, over the JSON report, yields true
+			shift
+			got=$(jq -c "$*" "$d/out.json" 2>&1)
+			if [ "$got" = true ]; then ok "$name: jq $*"; else notok "$name: jq $*" "got: $got"; fi ;;
 		finding)
 			# finding ID TARGET STATUS [SOURCE] (the source may hold spaces: "default(etcd 3.5)")
 			want=$(shift 4; printf '%s' "$*")

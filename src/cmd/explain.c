@@ -46,8 +46,10 @@ static void explain(const struct defs *d, const struct check *c)
 	const struct benchmark *b = c->bench;
 	printf("%s  %s\n", c->id, c->title ? c->title : r->title);
 	printf("  benchmark   %s v%s (%s)\n", b->title, b->version, b->id);
-	printf("  level       %d\n", c->level);
-	printf("  assessment  %s (as CIS labels it); boxaudit evaluates it %s\n", c->assessment,
+	printf("  level       %d%s\n", c->level, c->unverified & CHECK_UNVERIFIED_LEVEL ?
+	       " (unverified: taken from secondary sources, no CIS publication confirmed it)" : "");
+	printf("  assessment  %s (as CIS labels it%s); boxaudit evaluates it %s\n", c->assessment,
+	       c->unverified & CHECK_UNVERIFIED_ASSESSMENT ? "; unverified: taken from secondary sources" : "",
 	       r->manual ? "manually: a person reviews it" : "automatically");
 	printf("  rule        %s (%s:%d), target %s\n", r->key, r->file, r->line, target_name(r->target));
 

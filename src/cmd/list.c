@@ -22,7 +22,7 @@ int cmd_list(const struct cmd_opts *o, char *const *args, size_t nargs)
 		defs_release(&d);
 		return 2;
 	}
-	size_t shown = 0;
+	size_t shown = 0, unverified = 0;
 	int listing = o->benchmarks || o->verbose;
 	for (size_t i = 0; i < d.nbenches; i++) {
 		struct benchmark *b = d.benches[i];
@@ -39,12 +39,21 @@ int cmd_list(const struct cmd_opts *o, char *const *args, size_t nargs)
 			const struct check *c = &b->checks[k];
 			if (!defs_check_selected(&o->select, c))
 				continue;
-			printf("  %-8s L%d %-9s %-6s %s\n", c->id, c->level, c->assessment,
+			/* "?": taken from secondary sources, not confirmed (checks/README.md) */
+			char *assess = xasprintf("%s%s", c->assessment,
+						 c->unverified & CHECK_UNVERIFIED_ASSESSMENT ? "?" : "");
+			printf("  %-8s L%d%c%-10s %-6s %s\n", c->id, c->level,
+			       c->unverified & CHECK_UNVERIFIED_LEVEL ? '?' : ' ', assess,
 			       c->rule->manual ? "manual" : "auto", c->title);
+			free(assess);
+			unverified += c->unverified != 0;
 			shown++;
 		}
 	}
 	defs_release(&d);
+	if (unverified)
+		printf("\n?: level or assessment taken from secondary sources, not confirmed by the CIS "
+		       "publication (%zu checks; boxaudit explain ID says which)\n", unverified);
 	if (listing && !shown && (o->select.only || o->select.skip || o->select.level)) {
 		cmd_error("%s", "the selection (--check, --skip, --level) matches no check");
 		return 2;

@@ -47,7 +47,7 @@ int check_id_valid(const char *id)
 static int validate_check_entry(struct loader *l, yaml_node_t *n, int full)
 {
 	static const char *const keys[] = {
-		"id", "rule", "level", "assessment", "title", "params", "remediation", NULL
+		"id", "rule", "level", "assessment", "title", "params", "remediation", "unverified", NULL
 	};
 	int rc = loader_check_keys(l, n, "check", keys);
 	if (n->type != YAML_MAPPING_NODE)
@@ -67,6 +67,16 @@ static int validate_check_entry(struct loader *l, yaml_node_t *n, int full)
 		rc = loader_error(l, lv, "'level' is 1 or 2");
 	if (!lv && full)
 		rc = loader_error(l, n, "missing required key 'level'");
+	yaml_node_t *un = loader_map_get(l, n, "unverified");
+	if (un && un->type != YAML_SEQUENCE_NODE)
+		rc = loader_error(l, un, "'unverified' is a list of level, assessment");
+	for (yaml_node_item_t *it = un && un->type == YAML_SEQUENCE_NODE ? un->data.sequence.items.start : NULL;
+	     it && it < un->data.sequence.items.top; it++) {
+		yaml_node_t *w = loader_node(l, *it);
+		const char *ws = yamljson_scalar(w);
+		if (!ws || (strcmp(ws, "level") && strcmp(ws, "assessment")))
+			rc = loader_error(l, w, "'unverified' names level or assessment");
+	}
 	if (rule && !defs_rule(l->d, rule)) {
 		/* Rules may live in a later file: checked again in resolve. */
 	}

@@ -87,11 +87,16 @@ struct rule {
 
 struct benchmark;
 
+/* A check's level or assessment taken from a secondary source (checks/README.md). */
+#define CHECK_UNVERIFIED_LEVEL 1u
+#define CHECK_UNVERIFIED_ASSESSMENT 2u
+
 struct check {
 	char *id;
 	char *title;
 	int level;
 	char *assessment;	/* "automated" or "manual", as CIS labels it */
+	unsigned unverified;	/* CHECK_UNVERIFIED_*: what no CIS publication confirmed */
 	const struct rule *rule;
 	json_t *params;		/* rule defaults merged with the benchmark's */
 	char *remediation;	/* override, or NULL for the rule's */

@@ -95,6 +95,14 @@ static void apply_meta(struct check *c, json_t *entry)
 		free(c->assessment);
 		c->assessment = xstrdup(json_string_value(v));
 	}
+	if ((v = json_object_get(entry, "unverified")) && json_is_array(v)) {
+		size_t i;
+		json_t *w;
+		c->unverified = 0;
+		json_array_foreach(v, i, w)
+			c->unverified |= !strcmp(json_string_value(w) ? json_string_value(w) : "", "level")
+				? CHECK_UNVERIFIED_LEVEL : CHECK_UNVERIFIED_ASSESSMENT;
+	}
 	if ((v = json_object_get(entry, "remediation")) && json_is_string(v)) {
 		free(c->remediation);
 		c->remediation = xstrdup(json_string_value(v));

@@ -326,8 +326,9 @@ static void check_row(xmlNodePtr tbody, const json_t *c, size_t index, const str
 	html_text(body, "h4", NULL, "Remediation");
 	html_text(body, "p", NULL, report_str(c, "remediation"));
 	references(body, json_object_get(c, "references"));
-	char *meta = xasprintf("%s, %s (CIS: %s), rule %s, weight %g%s", report_str(c, "benchmark"),
-			       report_str(c, "evaluation"), report_str(c, "assessment"), report_str(c, "rule"),
+	char *meta = xasprintf("%s, %s (CIS: %s%s), rule %s, weight %g%s", report_str(c, "benchmark"),
+			       report_str(c, "evaluation"), report_str(c, "assessment"), report_unverified(c),
+			       report_str(c, "rule"),
 			       json_number_value(json_object_get(c, "weight")),
 			       json_is_true(json_object_get(c, "scored")) ? ", scored" : ", not scored");
 	html_text(body, "p", "muted", meta);

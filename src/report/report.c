@@ -45,6 +45,14 @@ static json_t *check_json(const struct check_result *r, const struct score_opts 
 			json_object_get(c->bench->sections, sec) : json_null());
 	json_object_set_new(o, "level", json_integer(c->level));
 	json_object_set_new(o, "assessment", json_string(c->assessment));
+	if (c->unverified) {
+		json_t *u = json_array();
+		if (c->unverified & CHECK_UNVERIFIED_LEVEL)
+			json_array_append_new(u, json_string("level"));
+		if (c->unverified & CHECK_UNVERIFIED_ASSESSMENT)
+			json_array_append_new(u, json_string("assessment"));
+		json_object_set_new(o, "unverified", u);
+	}
 	json_object_set_new(o, "evaluation", json_string(ru->manual ? "manual" : "automatic"));
 	json_object_set_new(o, "target", json_string(target_name(ru->target)));
 	json_object_set_new(o, "rule", json_string(ru->key));

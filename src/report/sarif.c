@@ -229,6 +229,8 @@ static json_t *rule_json(const json_t *doc, const json_t *c)
 		"benchmark_title", benchtitle, "cis_level", json_integer_value(json_object_get(c, "level")),
 		"assessment", report_str(c, "assessment"), "evaluation", report_str(c, "evaluation"),
 		"boxaudit_rule", report_str(c, "rule"));
+	if (json_object_get(c, "unverified"))
+		json_object_set(json_object_get(r, "properties"), "unverified", json_object_get(c, "unverified"));
 	const json_t *refs = json_object_get(c, "references");
 	json_array_foreach(refs, i, b) {
 		const char *s = json_string_value(b);

@@ -171,10 +171,11 @@ static void rule(xmlNodePtr group, const json_t *doc, const json_t *c)
 	text_el(r, "title", title);
 	free(title);
 	char *desc = xasprintf("%s v%s, recommendation %s: CIS profile Level %" JSON_INTEGER_FORMAT
-			       ", assessment %s. boxaudit evaluates it %s (rule %s).",
+			       ", assessment %s%s. boxaudit evaluates it %s (rule %s).",
 			       b ? report_str(b, "title") : report_str(c, "benchmark"),
 			       b ? report_str(b, "version") : "", report_str(c, "id"),
 			       json_integer_value(json_object_get(c, "level")), report_str(c, "assessment"),
+			       report_unverified(c),
 			       manual ? "by a person's review" : "automatically", report_str(c, "rule"));
 	text_el(r, "description", desc);
 	free(desc);

@@ -44,6 +44,22 @@ const char *report_str(const json_t *o, const char *k)
 	return s ? s : "";
 }
 
+const char *report_unverified(const json_t *check)
+{
+	const json_t *u = json_object_get(check, "unverified");
+	int level = 0, assess = 0;
+	size_t i;
+	json_t *w;
+	json_array_foreach(u, i, w) {
+		const char *s = json_string_value(w);
+		level |= s && !strcmp(s, "level");
+		assess |= s && !strcmp(s, "assessment");
+	}
+	return level && assess ? ", level and assessment unverified (taken from secondary sources)"
+		: level ? ", level unverified (taken from secondary sources)"
+		: assess ? ", assessment unverified (taken from secondary sources)" : "";
+}
+
 char *report_finding_line(const json_t *f)
 {
 	char *actual = report_xml_value(json_object_get(f, "actual"));

@@ -26,6 +26,13 @@ char *report_xml_value(const json_t *v);
 /* The string member k of o, or "" (borrowed). */
 const char *report_str(const json_t *o, const char *k);
 
+/*
+ * "" or a clause for a check whose level or assessment no CIS publication
+ * confirmed (its "unverified" list): ", level and assessment unverified
+ * (taken from secondary sources)".
+ */
+const char *report_unverified(const json_t *check);
+
 /* One finding as "STATUS target: actual (expected X) [source] - note"; the caller frees. */
 char *report_finding_line(const json_t *f);
 
