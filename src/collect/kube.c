@@ -13,19 +13,12 @@
 #include "collect/proc.h"
 #include "collect/systemd.h"
 #include "base/limits.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
 
 /* An absolute path for p, relative ones taken from cwd (new string). */
-char *kube_abs_path(const char *cwd, const char *p)
-{
-	if (*p == '/')
-		return xstrdup(p);
-	size_t n = strlen(cwd);
-	return xasprintf("%s%s%s", cwd, n && cwd[n - 1] == '/' ? "" : "/", p);
-}
-
 void kube_read_file(const struct rootfs *r, const char *path, struct kube_file *f,
 			   struct buf *b)
 {
@@ -199,7 +192,7 @@ void kube_proxy_settings(const struct rootfs *r, const char *const *words, size_
 	const char *flag_metrics = last_flag(pf.flags, "metrics-bind-address");
 	const char *flag_kubeconfig = last_flag(pf.flags, "kubeconfig");
 	if (config && *config) {
-		char *cfg = map ? map(arg, config) : kube_abs_path("/", config);
+		char *cfg = map ? map(arg, config) : path_abs("/", config);
 		struct kube_file f;
 		struct buf b;
 		json_t *doc = NULL;
@@ -234,7 +227,7 @@ void kube_proxy_settings(const struct rootfs *r, const char *const *words, size_
 					    m && *m ? fact_value(json_string(m), src)
 						    : fact_value(json_string("127.0.0.1:10249"), "default(config-mode)"));
 			const char *kc = json_string_value(kube_get_path(doc, "clientConnection.kubeconfig"));
-			char *kch = kc && *kc ? (map ? map(arg, kc) : kube_abs_path("/", kc)) : NULL;
+			char *kch = kc && *kc ? (map ? map(arg, kc) : path_abs("/", kc)) : NULL;
 			json_object_set_new(files, "kubeconfig", path_or_null(kch));
 			free(kch);
 			free(src);
@@ -485,7 +478,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	char **paths = NULL;
 	size_t npaths = 0, alloc = 0;
 	if (a.config) {
-		config_path = kube_abs_path(cwd, a.config);
+		config_path = path_abs(cwd, a.config);
 		kube_read_file(r, config_path, &config, &config_buf);
 		json_t *fr = file_ref(r, config_path);
 		json_object_set_new(o, "config_file", fr);
@@ -494,7 +487,7 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	}
 	json_t *ddef = json_object_get(dcmd, "defaults_dropin");
 	if (a.config_dir) {
-		dir_path = kube_abs_path(cwd, a.config_dir);
+		dir_path = path_abs(cwd, a.config_dir);
 		/* The distribution writes its drop-in directory when it starts: not there yet is not an error. */
 		if (ddef) {
 			ALLOC_GROW(paths, npaths + 1, alloc);
@@ -559,15 +552,15 @@ static json_t *collect_kubelet(const struct rootfs *r, json_t *proxy_files,
 	/* files the CIS checks stat */
 	json_t *files = json_object();
 	const char *kc = setting_string(settings, "kubeconfig");
-	char *kc_abs = kc ? kube_abs_path(cwd, kc) : NULL;
+	char *kc_abs = kc ? path_abs(cwd, kc) : NULL;
 	json_object_set_new(files, "kubeconfig", path_or_null(kc_abs));
 	json_object_set_new(files, "config", path_or_null(config_path));
 	const char *ca = setting_string(settings, "authentication.x509.clientCAFile");
 	const char *cert = setting_string(settings, "tlsCertFile");
 	const char *key_file = setting_string(settings, "tlsPrivateKeyFile");
-	char *ca_abs = ca ? kube_abs_path(cwd, ca) : NULL;
-	char *cert_abs = cert ? kube_abs_path(cwd, cert) : NULL;
-	char *key_abs = key_file ? kube_abs_path(cwd, key_file) : NULL;
+	char *ca_abs = ca ? path_abs(cwd, ca) : NULL;
+	char *cert_abs = cert ? path_abs(cwd, cert) : NULL;
+	char *key_abs = key_file ? path_abs(cwd, key_file) : NULL;
 	json_object_set_new(files, "client_ca", path_or_null(ca_abs));
 	json_object_set_new(files, "tls_cert", path_or_null(cert_abs));
 	json_object_set_new(files, "tls_key", path_or_null(key_abs));

@@ -19,9 +19,6 @@
 int collect_kubernetes(struct collect_ctx *ctx);
 
 /* Shared with the control-plane collector (kubecp.h). */
-
-/* An absolute path for p, relative ones taken from cwd (new string). */
-char *kube_abs_path(const char *cwd, const char *p);
 /* Read path (bounded) into *f, its text in *b; release with kube_release_file. */
 void kube_read_file(const struct rootfs *r, const char *path, struct kube_file *f, struct buf *b);
 void kube_release_file(struct kube_file *f, struct buf *b);

@@ -13,6 +13,7 @@
 #include "parse/redact.h"
 #include "base/jstr.h"
 #include "base/limits.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -44,16 +45,10 @@ struct origin {
 	const struct manifest *m;	/* a static pod: paths are inside its container */
 };
 
-static const char *base_name(const char *p)
-{
-	const char *b = strrchr(p, '/');
-	return b ? b + 1 : p;
-}
-
 /* The image's repository name: "registry.k8s.io/kube-apiserver:v1.32.0" -> "kube-apiserver". */
 static char *image_name(const char *image)
 {
-	const char *b = base_name(image);
+	const char *b = path_base(image);
 	const char *c = strchr(b, ':');
 	const char *at = strchr(b, '@');
 	if (at && (!c || at < c))
@@ -64,7 +59,7 @@ static char *image_name(const char *image)
 /* "1.32.0" from an image tag "v1.32.0", or NULL. */
 static char *image_version(const char *image)
 {
-	const char *b = base_name(image);
+	const char *b = path_base(image);
 	const char *c = strchr(b, ':');
 	if (!c)
 		return NULL;
@@ -85,7 +80,7 @@ static const struct component *container_component(const struct defs *d, json_t 
 		const struct component *def = defs_component(d, components[i].name);
 		for (size_t k = 0; def && k < def->cp.nexecutables && !found; k++) {
 			const char *exe = def->cp.executables[k];
-			if (prog ? !strcmp(base_name(prog), exe) : img && !strcmp(img, exe))
+			if (prog ? !strcmp(path_base(prog), exe) : img && !strcmp(img, exe))
 				found = def;
 		}
 	}
@@ -99,7 +94,7 @@ static int is_proxy(json_t *c)
 	const char *prog = json_string_value(json_array_get(json_object_get(c, "command"), 0));
 	const char *image = json_string_value(json_object_get(c, "image"));
 	if (prog)
-		return !strcmp(base_name(prog), "kube-proxy");
+		return !strcmp(path_base(prog), "kube-proxy");
 	char *img = image ? image_name(image) : NULL;
 	int yes = img && !strcmp(img, "kube-proxy");
 	free(img);
@@ -207,7 +202,7 @@ static void read_manifests(const struct rootfs *r, const struct defs *d, const c
  */
 static char *host_path(const struct origin *o, const char *p)
 {
-	char *abs = kube_abs_path(o->cwd, p);
+	char *abs = path_abs(o->cwd, p);
 	if (!o->m)
 		return abs;
 	json_t *spec = json_object_get(o->m->pod, "spec");
@@ -333,14 +328,6 @@ static void anonymous_under_always_allow(json_t *settings, json_t *am)
 }
 
 /* "dir/of/admission.yaml" + "event.yaml": where kube-apiserver reads a plugin's relative path. */
-static char *beside(const char *file, const char *rel)
-{
-	if (rel[0] == '/')
-		return xstrdup(rel);
-	const char *slash = strrchr(file, '/');
-	return slash ? xasprintf("%.*s/%s", (int)(slash - file), file, rel) : xstrdup(rel);
-}
-
 /*
  * --admission-control-config-file, read as kube-apiserver reads it at start
  * (it refuses to start when it cannot): EventRateLimit's limits, which the
@@ -379,7 +366,7 @@ static void admission_config(const struct rootfs *r, const struct origin *o, jso
 			free(err);
 			err = NULL;
 			if (ppath) {
-				pfile = beside(p, ppath);
+				pfile = path_beside(p, ppath);
 				pdoc = flag_doc(r, o, pfile, &ph, &err);
 				where = ph;
 			} else {

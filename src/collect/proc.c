@@ -12,6 +12,7 @@
 #include "parse/proctext.h"
 #include "base/limits.h"
 #include "base/jstr.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -26,12 +27,6 @@ static int is_pid(const char *s)
 	return 1;
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static int name_matches(const char *base, const char *const *names)
 {
 	for (; *names; names++)
@@ -42,7 +37,7 @@ static int name_matches(const char *base, const char *const *names)
 
 int proc_is_named(const struct proc_info *p, const char *const *names)
 {
-	return name_matches(*p->exe ? base_name(p->exe) : p->comm, names);
+	return name_matches(*p->exe ? path_base(p->exe) : p->comm, names);
 }
 
 static int read_small(const struct rootfs *r, const char *path, size_t cap, struct buf *b)

@@ -6,6 +6,7 @@
 #include "parse/kubeyaml.h"
 #include "parse/godur.h"
 #include "parse/redact.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -158,20 +159,17 @@ static char *check_file(const struct kube_schema *schema, const char *path, json
 /* Relative paths in the --config file are relative to its directory. */
 static void resolve_paths(const struct kube_schema *schema, json_t *obj, const char *file)
 {
-	const char *slash = strrchr(file, '/');
-	char *dir = slash ? xstrndup(file, (size_t)(slash - file)) : xstrdup(".");
 	for (size_t i = 0; i < schema->nfields; i++) {
 		if (schema->fields[i].type != KT_PATH)
 			continue;
 		json_t *v = kube_get_path(obj, schema->fields[i].path);
 		const char *s = json_string_value(v);
 		if (s && *s && *s != '/') {
-			char *abs = xasprintf("%s/%s", *dir ? dir : "", s);
+			char *abs = path_beside(file, s);
 			json_string_set(v, abs);
 			free(abs);
 		}
 	}
-	free(dir);
 }
 
 static json_t *load_file(const struct kube_schema *schema, const struct kube_file *f, char **err)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "parse/kubelet.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -141,12 +142,6 @@ const char *kubelet_last_flag(const json_t *flags, const char *name)
 	return n ? json_string_value(json_array_get(l, n - 1)) : NULL;
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 int kubelet_args_parse(const json_t *argv, struct kubelet_args *a)
 {
 	size_t n = json_array_size(argv), skip = 1;
@@ -155,7 +150,7 @@ int kubelet_args_parse(const json_t *argv, struct kubelet_args *a)
 		const char *w = json_string_value(json_array_get(argv, i));
 		words[i] = w ? w : "";
 	}
-	if (n >= 2 && strcmp(base_name(words[0]), "hyperkube") == 0 &&
+	if (n >= 2 && strcmp(path_base(words[0]), "hyperkube") == 0 &&
 	    strcmp(words[1], "kubelet") == 0)
 		skip = 2;
 	if (skip > n)

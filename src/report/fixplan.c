@@ -14,6 +14,7 @@
 #include "parse/kubeyaml.h"
 #include "base/jstr.h"
 #include "base/limits.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
@@ -268,12 +269,6 @@ static void set_field(json_t *patch, const char *path, json_t *v)
 	free(head);
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static int plan_kubelet(struct ctx *x, const json_t *c, const json_t *fix, const char *check)
 {
 	const char *dir = json_string_value(json_object_get(x->context, "kubelet_config_dir"));
@@ -293,7 +288,7 @@ static int plan_kubelet(struct ctx *x, const json_t *c, const json_t *fix, const
 			free(t);
 			free(home);
 			all = 0;
-		} else if (!strncmp(src, "dropin:", 7) && strcmp(base_name(src + 7), FIXPLAN_DROPIN_NAME) > 0) {
+		} else if (!strncmp(src, "dropin:", 7) && strcmp(path_base(src + 7), FIXPLAN_DROPIN_NAME) > 0) {
 			char *t = xasprintf("%s is set by %s, which the kubelet reads after " FIXPLAN_DROPIN_NAME
 					    ": set it to %s there.", k, src + 7, want);
 			note(x, "kubelet", c, t, NULL);
