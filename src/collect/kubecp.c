@@ -314,6 +314,9 @@ static json_t *config_fact(json_t *v, const char *path)
  * turns anonymous authentication off, whatever --anonymous-auth says
  * (pkg/kubeapiserver/options/authentication.go ApplyAuthorization, run by
  * Complete after the modes default to AlwaysAllow; docs/KUBERNETES.md).
+ * It resets the flag's value only: an --authentication-config anonymous
+ * section is used as written (ToAuthenticationConfig), and the caller does
+ * not call this then.
  */
 static void anonymous_under_always_allow(json_t *settings, json_t *am)
 {
@@ -327,7 +330,6 @@ static void anonymous_under_always_allow(json_t *settings, json_t *am)
 	free(src);
 }
 
-/* "dir/of/admission.yaml" + "event.yaml": where kube-apiserver reads a plugin's relative path. */
 /*
  * --admission-control-config-file, read as kube-apiserver reads it at start
  * (it refuses to start when it cannot): EventRateLimit's limits, which the
@@ -397,6 +399,71 @@ static void admission_config(const struct rootfs *r, const struct origin *o, jso
 }
 
 /*
+ * --authentication-config: an anonymous section there decides anonymous
+ * authentication instead of --anonymous-auth (KEP-4633; kube-apiserver's
+ * ToAuthenticationConfig).  Both at once, the section without the gate
+ * AnonymousAuthConfigurableEndpoints, or a file it cannot use: it refuses
+ * to start, and anonymous-auth is that error.  Returns whether the file
+ * decided anonymous-auth (its value or an error).
+ */
+static int authentication_config(const struct rootfs *r, const struct origin *o, json_t *comp, json_t *settings)
+{
+	json_t *ac = json_object_get(settings, "authentication-config");
+	json_t *anon = json_object_get(settings, "anonymous-auth"), *f = NULL, *paths = NULL;
+	const char *p = sval(settings, "authentication-config");
+	if (json_object_get(ac, "error")) {
+		/* a flag this version does not have, or whose gate is off (errors has it already) */
+		json_object_set(settings, "anonymous-auth", ac);
+		return 1;
+	}
+	if (!p)
+		return 0;
+	char *h = NULL, *err = NULL, *why = NULL;
+	int enabled = 0;
+	json_t *doc = flag_doc(r, o, p, &h, &err);
+	int rc = doc ? cpconf_anonymous(doc, &enabled, &paths, &err) : -1;
+	json_t *gate = json_object_get(json_object_get(comp, "gates"), "AnonymousAuthConfigurableEndpoints");
+	const char *anon_src = json_string_value(json_object_get(anon, "source"));
+	if (rc < 0)
+		why = doc ? xasprintf("'%s': %s: kube-apiserver refuses to start", h, err)
+			  : xasprintf("%s: kube-apiserver refuses to start", err);
+	else if (rc == 1 && !json_is_true(json_object_get(gate, "value")))
+		why = xasprintf("the anonymous section of '%s' needs the feature gate AnonymousAuthConfigurableEndpoints, "
+				"which is off (%s): kube-apiserver refuses to start", h,
+				gate ? json_string_value(json_object_get(gate, "source")) : "not tracked");
+	else if (rc == 1 && anon_src && strncmp(anon_src, "default", 7))
+		why = xasprintf("'--anonymous-auth' (%s) and the anonymous section of '%s' are both given: "
+				"kube-apiserver refuses to start", anon_src, h);
+	if (why) {
+		f = json_pack("{s:s}", "error", why);
+		json_array_append_new(json_object_get(comp, "errors"), json_string(why));
+	} else if (rc == 1) {
+		/* the paths it is limited to are part of what was seen */
+		char *list = NULL;
+		size_t i;
+		json_t *e;
+		json_array_foreach(paths, i, e) {
+			char *n = xasprintf("%s%s%s", list ? list : "", list ? ", " : "", json_string_value(e));
+			free(list);
+			list = n;
+		}
+		char *src = xasprintf("config:%s#anonymous.enabled%s%s%s", h, list ? " (only for " : "",
+				      list ? list : "", list ? ")" : "");
+		f = json_pack("{s:b,s:s}", "value", enabled, "source", src);
+		free(src);
+		free(list);
+	}
+	if (f)
+		json_object_set_new(settings, "anonymous-auth", f);
+	json_decref(paths);
+	json_decref(doc);
+	free(why);
+	free(err);
+	free(h);
+	return f != NULL;
+}
+
+/*
  * The files kube-apiserver reads at start: --authorization-config (which
  * replaces --authorization-mode), the encryption configuration and the
  * audit policy, each decoded as the API server would.
@@ -446,7 +513,7 @@ static void apiserver_docs(const struct rootfs *r, const struct origin *o, json_
 				  "kube-apiserver refuses to start");
 		json_array_append(json_object_get(comp, "errors"), json_object_get(modes, "error"));
 	}
-	if (!modes)
+	if (!authentication_config(r, o, comp, settings) && !modes)
 		anonymous_under_always_allow(settings, am);
 	json_object_set_new(comp, "authorization_modes", modes ? modes : json_incref(am));
 	json_object_set_new(comp, "encryption", enc);

@@ -452,6 +452,51 @@ json_t *cpconf_authorizers(json_t *doc, char **err)
 	return out;
 }
 
+int cpconf_anonymous(json_t *doc, int *enabled, json_t **paths, char **err)
+{
+	*paths = NULL;
+	if (!kind_is(doc, "AuthenticationConfiguration")) {
+		*err = xstrdup("not an AuthenticationConfiguration (kind)");
+		return -1;
+	}
+	json_t *a = json_object_get(doc, "anonymous");
+	if (!a || json_is_null(a))
+		return 0;
+	json_t *en = json_object_get(a, "enabled"), *conds = json_object_get(a, "conditions");
+	if (!json_is_object(a)) {
+		*err = xstrdup("'anonymous' is not a mapping");
+		return -1;
+	}
+	/* Go's decoder leaves a missing bool false. */
+	if (en && !json_is_boolean(en)) {
+		*err = xstrdup("'anonymous.enabled' is not a boolean");
+		return -1;
+	}
+	if (conds && !json_is_null(conds) && !json_is_array(conds)) {
+		*err = xstrdup("'anonymous.conditions' is not a list");
+		return -1;
+	}
+	json_t *out = json_array(), *c;
+	size_t i;
+	json_array_foreach(conds, i, c) {
+		const char *p = json_string_value(json_object_get(c, "path"));
+		if (!p || !*p) {
+			json_decref(out);
+			*err = xasprintf("anonymous.conditions[%zu] has no path", i);
+			return -1;
+		}
+		json_array_append_new(out, json_string(p));
+	}
+	*enabled = json_is_true(en);
+	if (!*enabled && json_array_size(out)) {
+		json_decref(out);
+		*err = xstrdup("'anonymous.conditions' are given but 'anonymous.enabled' is not true");
+		return -1;
+	}
+	*paths = out;
+	return 1;
+}
+
 long cpconf_audit_rules(json_t *doc, char **err)
 {
 	if (!kind_is(doc, "Policy")) {

@@ -109,6 +109,15 @@ json_t *cpconf_authorizers(json_t *doc, char **err);
 long cpconf_audit_rules(json_t *doc, char **err);
 
 /*
+ * The anonymous section of an AuthenticationConfiguration (KEP-4633): 1
+ * with *enabled and *paths (a new array of its conditions' paths; empty:
+ * every path), 0 when there is none, -1 with *err for what kube-apiserver
+ * refuses to start with (another kind, a malformed section, conditions
+ * without enabled: true).
+ */
+int cpconf_anonymous(json_t *doc, int *enabled, json_t **paths, char **err);
+
+/*
  * A plugin's entry in an AdmissionConfiguration (--admission-control-config-file):
  * 1 with *inline (borrowed) set to its `configuration`, or *path (a new
  * string, as written: relative to the admission file's directory) set to

@@ -98,6 +98,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_decref(cpconf_authorizers(d, &err));
 	free(err);
 	err = NULL;
+	int enabled;
+	json_t *paths = NULL;
+	(void)cpconf_anonymous(d, &enabled, &paths, &err);
+	json_decref(paths);
+	free(err);
+	err = NULL;
 	json_decref(d);
 	d = n > 5 ? doc(&parts[5]) : NULL;
 	(void)cpconf_audit_rules(d, &err);

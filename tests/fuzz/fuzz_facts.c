@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (const struct writer *w = report_writers; w->name; w++) {
 			struct buf out;
 			char *err = NULL;
-			struct write_opts wo = { 1, 1 };
+			struct write_opts wo = { .color = 1, .verbose = 1 };
 			buf_init(&out, 64u << 20);
 			if (w->write(doc, &wo, &out, &err) < 0)
 				free(err);

@@ -127,7 +127,7 @@ static void render(json_t *facts, size_t *scripts, size_t *end_scripts)
 
 	struct buf b;
 	char *err = NULL;
-	struct write_opts to = { 1, 1 };
+	struct write_opts to = { .color = 1, .verbose = 1 };
 	buf_init(&b, 64u << 20);
 	if (report_write_text(doc, &to, &b, &err) < 0)
 		free(err), err = NULL;
