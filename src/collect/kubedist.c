@@ -944,7 +944,7 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 	const char **words = xcalloc(nw + 1, sizeof(*words));
 	for (size_t i = 0; i < nw; i++)
 		words[i] = json_string_value(json_array_get(run.words, i)) ? json_string_value(json_array_get(run.words, i)) : "";
-	rancher_cli_flags(cli, words, nw, bool_flags, run.words_origin);
+	char *cli_why = rancher_cli_flags(cli, words, nw, bool_flags, run.words_origin);
 	const char *config = flag_or(cli, "config", "c", json_string_value(json_object_get(run.env, d->config_env)));
 	const char *prefix = !strcmp(d->name, "k3s") ? "K3S" : "RKE2";
 	char *cfg = xstrdup(config ? config : d->config);
@@ -952,11 +952,15 @@ int collect_kubernetes_distribution(struct collect_ctx *ctx)
 	char *err = NULL;
 	flags = read_config(ctx->root, cfg, read, &err);
 	json_object_set_new(dist, "config_files", read);
-	if (!flags) {
+	if (cli_why) {
+		json_object_set_new(dist, "error", jfmt(cli_why));
+		cli_why = NULL;
+		json_decref(flags);
+	} else if (!flags) {
 		json_object_set_new(dist, "error", jfmt(err));
 	} else {
 		/* The command line's flags come after the files' */
-		rancher_cli_flags(flags, words, nw, bool_flags, run.words_origin);
+		free(rancher_cli_flags(flags, words, nw, bool_flags, run.words_origin));
 		env_flags(flags, run.env, prefix, run.words_origin);
 		char *profile_why = NULL;
 		if (d->cis_profile) {	/* RKE2's profile changes its defaults, or stops it */

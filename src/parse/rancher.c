@@ -131,9 +131,10 @@ static void add_flag(json_t *flags, const char *name, size_t len, const char *va
 	free(k);
 }
 
-void rancher_cli_flags(json_t *flags, const char *const *words, size_t n, const char *const *bool_flags,
-		       const char *origin)
+char *rancher_cli_flags(json_t *flags, const char *const *words, size_t n, const char *const *bool_flags,
+			const char *origin)
 {
+	char *why = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *w = words[i];
 		if (w[0] != '-' || !w[1] || !strcmp(w, "--"))
@@ -145,9 +146,18 @@ void rancher_cli_flags(json_t *flags, const char *const *words, size_t n, const 
 			add_flag(flags, name, len, eq + 1, origin);
 		else if (in_list(bool_flags, name, len) || i + 1 >= n)
 			add_flag(flags, name, len, "true", origin);
-		else
+		else {
+			const char *next = words[i + 1];
+			if (!why && next[0] == '-' && next[1])
+				/* Quoted: "--NAME value" reads as a secret flag's value to the redactor. */
+				why = xasprintf("'--%.*s' is written without a value right before '%.*s' (%s): if it is a "
+						"boolean boxaudit does not know, that is a flag of its own, else its value; "
+						"which, cannot be told (write --%.*s=VALUE)", (int)len, name,
+						(int)strcspn(next, "="), next, origin, (int)len, name);
 			add_flag(flags, name, len, words[++i], origin);
+		}
 	}
+	return why;
 }
 
 json_t *rancher_last(json_t *flags, const char *flag)

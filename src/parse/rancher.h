@@ -41,10 +41,14 @@ json_t *rancher_config_flags(const struct rancher_file *files, size_t n, char **
  * Append the command line's flags to flags (words after the subcommand):
  * "--K=V", "-K=V", "--K V"; a flag named in bool_flags (NULL-terminated)
  * takes no separate value.  origin labels each value ("unit:FILE").
- * Words that are not flags are ignored.
+ * Words that are not flags are ignored.  A flag not in bool_flags written
+ * without "=" right before another flag ("--x --y") is read either way by
+ * the distribution, as its value or as a bool beside it, depending on
+ * whether x is a bool: that is returned as a reason (a new string), and
+ * NULL when the words read one way only.
  */
-void rancher_cli_flags(json_t *flags, const char *const *words, size_t n, const char *const *bool_flags,
-		       const char *origin);
+char *rancher_cli_flags(json_t *flags, const char *const *words, size_t n, const char *const *bool_flags,
+			const char *origin);
 
 /* The last value of FLAG (borrowed {"value","origin"}), or NULL. */
 json_t *rancher_last(json_t *flags, const char *flag);

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < nw; i++)
 		w[i] = json_string_value(json_array_get(words, i)) ? json_string_value(json_array_get(words, i)) : "";
 	static const char *const bools[] = { "cluster-init", "secrets-encryption", NULL };
-	rancher_cli_flags(flags, w, nw, bools, "unit:/etc/systemd/system/k3s.service");
+	free(rancher_cli_flags(flags, w, nw, bools, "unit:/etc/systemd/system/k3s.service"));
 	(void)rancher_bool(flags, "cluster-init");
 	static const struct rancher_arg defaults[] = {
 		{ "anonymous-auth", "false", "default(k3s server)" },

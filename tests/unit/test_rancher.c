@@ -73,7 +73,7 @@ static void test_cli_after_config(void **state)
 	static const char *const words[] = { "--protect-kernel-defaults=false", "--kubelet-arg", "b=2",
 					     "--cluster-init", "--disable", "traefik", "positional" };
 	static const char *const bools[] = { "cluster-init", NULL };
-	rancher_cli_flags(f, words, 7, bools, "unit:/etc/systemd/system/k3s.service");
+	assert_null(rancher_cli_flags(f, words, 7, bools, "unit:/etc/systemd/system/k3s.service"));
 	/* the command line comes last: it wins for a flag given once */
 	assert_int_equal(rancher_bool(f, "protect-kernel-defaults"), 0);
 	assert_int_equal(rancher_bool(f, "cluster-init"), 1);
@@ -81,6 +81,15 @@ static void test_cli_after_config(void **state)
 	assert_string_equal(json_string_value(json_object_get(rancher_last(f, "disable"), "value")), "traefik");
 	assert_string_equal(json_string_value(json_object_get(rancher_last(f, "kubelet-arg"), "origin")),
 			    "unit:/etc/systemd/system/k3s.service");
+	json_decref(f);
+	/* "--x --y" with x not a known bool: read either way, so a reason */
+	f = json_object();
+	static const char *const amb[] = { "--new-bool", "--kubelet-arg=anonymous-auth=true", "--cluster-init" };
+	char *why = rancher_cli_flags(f, amb, 3, bools, "unit:/etc/systemd/system/k3s.service");
+	assert_non_null(why);
+	assert_non_null(strstr(why, "'--new-bool' is written without a value right before '--kubelet-arg'"));
+	assert_null(strstr(why, "anonymous-auth=true"));	/* the value is not repeated */
+	free(why);
 	json_decref(f);
 }
 
