@@ -88,16 +88,23 @@ static const struct distribution dists[] = {
 	  NULL, NULL, "/var/snap/microk8s/current", 0, 0, "kubelite", 1, 0 },
 };
 
-/* Flags of k3s server/agent that take no value (urfave/cli BoolFlag), so "--flag word" keeps word apart. */
+/*
+ * Flags of k3s and RKE2 server/agent that take no value (urfave/cli BoolFlag,
+ * BoolTFlag), so "--flag word" keeps word apart: k3s-io/k3s pkg/cli/cmds
+ * server.go, agent.go, root.go and rancher/rke2 pkg/cli/cmds (docs/KUBERNETES.md
+ * "k3s and RKE2"), with the removed disable-selinux and no-flannel.
+ */
 static const char *const bool_flags[] = {
-	"cluster-init", "cluster-reset", "secrets-encryption", "protect-kernel-defaults", "disable-apiserver",
-	"disable-controller-manager", "disable-scheduler", "disable-etcd", "disable-kube-proxy",
-	"disable-cloud-controller", "disable-network-policy", "disable-helm-controller", "disable-servicelb",
-	"disable-default-registry-endpoint", "embedded-registry", "selinux", "rootless", "debug", "docker",
-	"prefer-bundled-bin", "flannel-ipv6-masq", "flannel-external-ip", "egress-selector-mode-disabled",
-	"write-kubeconfig-group", "etcd-expose-metrics", "etcd-disable-snapshots", "etcd-snapshot-compress",
-	"etcd-s3", "etcd-s3-insecure", "with-node-id", "node-external-ip-auto", "enable-pprof",
-	"supervisor-metrics", "kube-proxy-disable", "cis-profile", NULL,
+	"cluster-init", "cluster-reset", "secrets-encryption", "protect-kernel-defaults",
+	"disable-apiserver", "disable-controller-manager", "disable-scheduler", "disable-etcd",
+	"disable-kube-proxy", "disable-cloud-controller", "disable-network-policy",
+	"disable-helm-controller", "disable-default-registry-endpoint", "embedded-registry",
+	"selinux", "rootless", "debug", "docker", "prefer-bundled-bin", "flannel-ipv6-masq",
+	"flannel-external-ip", "etcd-expose-metrics", "etcd-disable-snapshots",
+	"etcd-snapshot-compress", "etcd-s3", "etcd-s3-insecure", "with-node-id", "enable-pprof",
+	"supervisor-metrics", "alsologtostderr", "tls-san-security", "etcd-s3-skip-ssl-verify",
+	"kine-tls", "disable-agent", "disable-apiserver-lb", "nonroot-devices", "enable-servicelb",
+	"node-name-from-cloud-provider-metadata", "disable-selinux", "no-flannel", NULL,
 };
 
 /* The process the distribution runs as: server or agent, and where its command line comes from. */
