@@ -48,4 +48,20 @@ PYEOF
 rc_is 1 "report with hostile references"
 check "javascript: references are text, not links" sh -c "grep -q '<span>javascript:alert(document.domain)</span>' '$T/refs.html' && grep -q '<span>JaVaScRiPt:alert(2)</span>' '$T/refs.html' && ! grep -qi 'href=\"javascript' '$T/refs.html'"
 check "a URL with a quote is not a link" sh -c "! grep -q 'href=.https://example.org/a' '$T/refs.html' && grep -q '<span>https://example.org/a' '$T/refs.html'"
+# A level and assessment no CIS text confirmed say so in every format that shows them.
+BOXAUDIT_CHECKS_DIR="$top_srcdir/checks" "$BOXAUDIT" --root "$top_srcdir/tests/cases/kube/managed-gke/root" --no-api \
+	--check 3.1.1,3.1.3 \
+	-o "$T/u.html" -o "$T/u.sarif" -o "xccdf:$T/u.xccdf.xml" -o "$T/u.json" >/dev/null 2>&1
+check "unverified: HTML, XCCDF and SARIF say so for 3.1.1 only" "$PY" - "$T" <<'PYEOF'
+import json, sys
+d = sys.argv[1]
+html = open(d + "/u.html", encoding="utf-8").read()
+assert html.count("level and assessment unverified (taken from secondary sources)") == 1, "html"
+assert open(d + "/u.xccdf.xml", encoding="utf-8").read().count("level and assessment unverified") == 1, "xccdf"
+rules = json.load(open(d + "/u.sarif"))["runs"][0]["tool"]["driver"]["rules"]
+un = {r["id"]: r["properties"].get("unverified") for r in rules}
+assert un == {"gke-1.9.0:3.1.1": ["level", "assessment"], "gke-1.9.0:3.1.3": None}, un
+checks = {c["id"]: c.get("unverified") for c in json.load(open(d + "/u.json"))["checks"]}
+assert checks == {"3.1.1": ["level", "assessment"], "3.1.3": None}, checks
+PYEOF
 done_testing
