@@ -406,6 +406,8 @@ static void admission_config(const struct rootfs *r, const struct origin *o, jso
  * to start, and anonymous-auth is that error.  Returns whether the file
  * decided anonymous-auth (its value or an error).
  */
+#define ANON_PATHS_SHOWN 10
+
 static int authentication_config(const struct rootfs *r, const struct origin *o, json_t *comp, json_t *settings)
 {
 	json_t *ac = json_object_get(settings, "authentication-config");
@@ -438,20 +440,20 @@ static int authentication_config(const struct rootfs *r, const struct origin *o,
 		f = json_pack("{s:s}", "error", why);
 		json_array_append_new(json_object_get(comp, "errors"), json_string(why));
 	} else if (rc == 1) {
-		/* the paths it is limited to are part of what was seen */
-		char *list = NULL;
-		size_t i;
-		json_t *e;
-		json_array_foreach(paths, i, e) {
-			char *n = xasprintf("%s%s%s", list ? list : "", list ? ", " : "", json_string_value(e));
-			free(list);
-			list = n;
-		}
-		char *src = xasprintf("config:%s#anonymous.enabled%s%s%s", h, list ? " (only for " : "",
-				      list ? list : "", list ? ")" : "");
-		f = json_pack("{s:b,s:s}", "value", enabled, "source", src);
-		free(src);
-		free(list);
+		/* the paths it is limited to are part of what was seen: the first few */
+		struct buf src;
+		buf_init(&src, 8192);	/* the file's path (PATH_MAX) and ten paths cut at 200 bytes fit */
+		int bad = buf_addf(&src, "config:%s#anonymous.enabled", h);
+		size_t i, n = json_array_size(paths);
+		for (i = 0; i < n && i < ANON_PATHS_SHOWN; i++)
+			bad |= buf_addf(&src, "%s%.200s", i ? ", " : " (only for ", json_string_value(json_array_get(paths, i)));
+		if (n > ANON_PATHS_SHOWN)
+			bad |= buf_addf(&src, ", ... %zu paths in all", n);
+		if (n)
+			bad |= buf_addstr(&src, ")");
+		f = bad ? json_pack("{s:s}", "error", "the anonymous section's paths could not be listed")
+			: json_pack("{s:b,s:o}", "value", enabled, "source", jstr(src.data));	/* any bytes */
+		buf_release(&src);
 	}
 	if (f)
 		json_object_set_new(settings, "anonymous-auth", f);
