@@ -148,12 +148,16 @@ char *rancher_cli_flags(json_t *flags, const char *const *words, size_t n, const
 			add_flag(flags, name, len, "true", origin);
 		else {
 			const char *next = words[i + 1];
+			/*
+			 * The next word is not named: it may be this flag's value,
+			 * a secret ("--token -x..."). Quoted: "--NAME value" reads as
+			 * a secret flag's value to the redactor.
+			 */
 			if (!why && next[0] == '-' && next[1])
-				/* Quoted: "--NAME value" reads as a secret flag's value to the redactor. */
-				why = xasprintf("'--%.*s' is written without a value right before '%.*s' (%s): if it is a "
-						"boolean boxaudit does not know, that is a flag of its own, else its value; "
-						"which, cannot be told (write --%.*s=VALUE)", (int)len, name,
-						(int)strcspn(next, "="), next, origin, (int)len, name);
+				why = xasprintf("'--%.*s' is written without a value, and the word after it starts with "
+						"'-' (%s): if it is a boolean boxaudit does not know, that word is a flag of "
+						"its own, else its value; which, cannot be told (write --%.*s=VALUE)",
+						(int)len, name, origin, (int)len, name);
 			add_flag(flags, name, len, words[++i], origin);
 		}
 	}

@@ -87,8 +87,16 @@ static void test_cli_after_config(void **state)
 	static const char *const amb[] = { "--new-bool", "--kubelet-arg=anonymous-auth=true", "--cluster-init" };
 	char *why = rancher_cli_flags(f, amb, 3, bools, "unit:/etc/systemd/system/k3s.service");
 	assert_non_null(why);
-	assert_non_null(strstr(why, "'--new-bool' is written without a value right before '--kubelet-arg'"));
-	assert_null(strstr(why, "anonymous-auth=true"));	/* the value is not repeated */
+	assert_non_null(strstr(why, "'--new-bool' is written without a value, and the word after it starts with '-'"));
+	assert_null(strstr(why, "kubelet-arg"));	/* the next word is never repeated */
+	free(why);
+	json_decref(f);
+	/* a value that starts with '-' (a token, say) is never shown */
+	f = json_object();
+	static const char *const tok[] = { "--token", "-K10s3cr3t::server:x" };
+	why = rancher_cli_flags(f, tok, 2, bools, "unit:/etc/systemd/system/k3s.service");
+	assert_non_null(why);
+	assert_null(strstr(why, "s3cr3t"));
 	free(why);
 	json_decref(f);
 }
