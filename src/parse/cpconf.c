@@ -196,7 +196,6 @@ static json_t *from_raws(const struct cp_setting *st, json_t *raws, const char *
 	return cp_fact(v, src);
 }
 
-/* One setting's effective value: config file, else flag, else env, else default. */
 /* A flag written right after one boxaudit does not know (pflag.h "shadowed"). */
 static json_t *shadowed_error(const struct cp_input *in, const char *flag, json_t *by)
 {
@@ -206,6 +205,7 @@ static json_t *shadowed_error(const struct cp_input *in, const char *flag, json_
 	return e;
 }
 
+/* One setting's effective value: config file, else flag, else env, else default. */
 static json_t *setting(const struct cp_schema *s, const struct cp_setting *st,
 		       const struct cp_input *in, const struct pflag_result *pf, json_t *ignored)
 {

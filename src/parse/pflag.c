@@ -142,24 +142,27 @@ int pflag_parse(const struct pflag_def *defs, size_t ndefs, int options,
 	res->unknown = json_array();
 	res->errors = json_array();
 	res->shadowed = json_object();
+	const char *bare_unknown = NULL;	/* the word before, when it was an unknown flag without "=" */
 	for (size_t i = 0; i < argc; i++) {
 		const char *s = argv[i];
+		const char *prev = bare_unknown;
+		bare_unknown = NULL;
 		if (s[0] != '-' || !s[1]) {
 			json_array_append_new(res->args, json_string(s));
 		} else if (s[1] == '-' && !s[2]) {
 			/* "--unknown --": the unknown flag may take "--" as its value, and what follows as flags. */
-			const char *prev = i ? argv[i - 1] : NULL;
-			int after_unknown = prev && prev[0] == '-' && prev[1] == '-' && prev[2] &&
-					    !strchr(prev, '=') && !word_flag(defs, ndefs, options, prev);
 			for (i++; i < argc; i++) {
-				const struct pflag_def *def = after_unknown ? word_flag(defs, ndefs, options, argv[i]) : NULL;
+				const struct pflag_def *def = prev ? word_flag(defs, ndefs, options, argv[i]) : NULL;
 				if (def)
 					json_object_set_new(res->shadowed, def->name, json_string(prev));
 				json_array_append_new(res->args, json_string(argv[i]));
 			}
 			break;
 		} else if (s[1] == '-') {
+			size_t nunknown = json_array_size(res->unknown);
 			parse_long(defs, ndefs, options, argv, argc, &i, res);
+			if (json_array_size(res->unknown) > nunknown && !strchr(s, '='))
+				bare_unknown = s;
 		} else {
 			parse_short(defs, ndefs, argv, argc, &i, res);
 		}

@@ -67,6 +67,8 @@ static const struct {
 	/* "--bogus --": if bogus takes "--" as its value, what follows is flags */
 	{"--bogus|--|--config=x|y", "{\"flags\":{},\"args\":[\"--config=x\",\"y\"],\"nerrors\":1,"
 	 "\"shadowed\":{\"config\":\"--bogus\"}}"},
+	/* "--" after a known flag's value that looks like a flag: nothing shadowed */
+	{"--config|--bogus|--|--anonymous-auth", "{\"flags\":{\"config\":[\"--bogus\"]},\"args\":[\"--anonymous-auth\"],\"nerrors\":0}"},
 	/* a chain: the last unknown flag shadows */
 	{"--bogus|--other|--config=x", "{\"flags\":{\"config\":[\"x\"]},\"args\":[],\"nerrors\":2,"
 	 "\"shadowed\":{\"config\":\"--other\"}}"},
