@@ -148,21 +148,48 @@ int kube_identify(const struct rootfs *r, int live, struct proc_info *procs, siz
 
 /* ---- kube-proxy ------------------------------------------------------ */
 
+/*
+ * Every kube-proxy flag, so that "--flag value" splits as kube-proxy splits it:
+ * kubernetes/website command-line-tools-reference/kube-proxy.md (3842a284,
+ * about v1.31; no type word: a bool), and the deprecated healthz-port,
+ * metrics-port and proxy-port-range (cmd/kube-proxy/app/options.go, c57e1156).
+ */
 static const struct pflag_def proxy_flags[] = {
-	{"config", PFLAG_STRING, 0}, {"kubeconfig", PFLAG_STRING, 0},
-	{"metrics-bind-address", PFLAG_STRING, 0}, {"master", PFLAG_STRING, 0},
-	{"hostname-override", PFLAG_STRING, 0}, {"bind-address", PFLAG_STRING, 0},
-	{"healthz-bind-address", PFLAG_STRING, 0}, {"cluster-cidr", PFLAG_STRING, 0},
-	{"proxy-mode", PFLAG_STRING, 0}, {"feature-gates", PFLAG_STRING, 0},
-	{"write-config-to", PFLAG_STRING, 0}, {"v", PFLAG_INT, 'v'},
-	{"vmodule", PFLAG_STRING, 0}, {"log-dir", PFLAG_STRING, 0}, {"log-file", PFLAG_STRING, 0},
-	{"help", PFLAG_BOOL, 'h'}, {"version", PFLAG_BOOL, 0}, {"cleanup", PFLAG_BOOL, 0},
-	{"masquerade-all", PFLAG_BOOL, 0}, {"profiling", PFLAG_BOOL, 0},
-	{"bind-address-hard-fail", PFLAG_BOOL, 0}, {"init-only", PFLAG_BOOL, 0},
-	{"conntrack-tcp-be-liberal", PFLAG_BOOL, 0}, {"ipvs-strict-arp", PFLAG_BOOL, 0},
-	{"logtostderr", PFLAG_BOOL, 0}, {"alsologtostderr", PFLAG_BOOL, 0},
-	{"add-dir-header", PFLAG_BOOL, 0}, {"skip-headers", PFLAG_BOOL, 0},
-	{"one-output", PFLAG_BOOL, 0}, {"skip-log-headers", PFLAG_BOOL, 0},
+	{"add-dir-header", PFLAG_BOOL, 0}, {"alsologtostderr", PFLAG_BOOL, 0},
+	{"bind-address-hard-fail", PFLAG_BOOL, 0}, {"cleanup", PFLAG_BOOL, 0},
+	{"conntrack-tcp-be-liberal", PFLAG_BOOL, 0}, {"help", PFLAG_BOOL, 'h'},
+	{"init-only", PFLAG_BOOL, 0}, {"iptables-localhost-nodeports", PFLAG_BOOL, 0},
+	{"ipvs-strict-arp", PFLAG_BOOL, 0}, {"log-text-split-stream", PFLAG_BOOL, 0},
+	{"logtostderr", PFLAG_BOOL, 0}, {"masquerade-all", PFLAG_BOOL, 0},
+	{"one-output", PFLAG_BOOL, 0}, {"profiling", PFLAG_BOOL, 0},
+	{"skip-headers", PFLAG_BOOL, 0}, {"skip-log-headers", PFLAG_BOOL, 0},
+	{"version", PFLAG_BOOL, 0}, {"bind-address", PFLAG_STRING, 0},
+	{"cluster-cidr", PFLAG_STRING, 0}, {"config", PFLAG_STRING, 0},
+	{"config-sync-period", PFLAG_STRING, 0}, {"conntrack-max-per-core", PFLAG_STRING, 0},
+	{"conntrack-min", PFLAG_STRING, 0}, {"conntrack-tcp-timeout-close-wait", PFLAG_STRING, 0},
+	{"conntrack-tcp-timeout-established", PFLAG_STRING, 0},
+	{"conntrack-udp-timeout", PFLAG_STRING, 0},
+	{"conntrack-udp-timeout-stream", PFLAG_STRING, 0}, {"detect-local-mode", PFLAG_STRING, 0},
+	{"feature-gates", PFLAG_STRING, 0}, {"healthz-bind-address", PFLAG_STRING, 0},
+	{"healthz-port", PFLAG_STRING, 0}, {"hostname-override", PFLAG_STRING, 0},
+	{"iptables-masquerade-bit", PFLAG_STRING, 0},
+	{"iptables-min-sync-period", PFLAG_STRING, 0}, {"iptables-sync-period", PFLAG_STRING, 0},
+	{"ipvs-exclude-cidrs", PFLAG_STRING, 0}, {"ipvs-min-sync-period", PFLAG_STRING, 0},
+	{"ipvs-scheduler", PFLAG_STRING, 0}, {"ipvs-sync-period", PFLAG_STRING, 0},
+	{"ipvs-tcp-timeout", PFLAG_STRING, 0}, {"ipvs-tcpfin-timeout", PFLAG_STRING, 0},
+	{"ipvs-udp-timeout", PFLAG_STRING, 0}, {"kube-api-burst", PFLAG_STRING, 0},
+	{"kube-api-content-type", PFLAG_STRING, 0}, {"kube-api-qps", PFLAG_STRING, 0},
+	{"kubeconfig", PFLAG_STRING, 0}, {"log-backtrace-at", PFLAG_STRING, 0},
+	{"log-dir", PFLAG_STRING, 0}, {"log-file", PFLAG_STRING, 0},
+	{"log-file-max-size", PFLAG_STRING, 0}, {"log-flush-frequency", PFLAG_STRING, 0},
+	{"log-text-info-buffer-size", PFLAG_STRING, 0}, {"logging-format", PFLAG_STRING, 0},
+	{"master", PFLAG_STRING, 0}, {"metrics-bind-address", PFLAG_STRING, 0},
+	{"metrics-port", PFLAG_STRING, 0}, {"nodeport-addresses", PFLAG_STRING, 0},
+	{"oom-score-adj", PFLAG_STRING, 0}, {"pod-bridge-interface", PFLAG_STRING, 0},
+	{"pod-interface-name-prefix", PFLAG_STRING, 0}, {"proxy-mode", PFLAG_STRING, 0},
+	{"proxy-port-range", PFLAG_STRING, 0},
+	{"show-hidden-metrics-for-version", PFLAG_STRING, 0}, {"stderrthreshold", PFLAG_STRING, 0},
+	{"v", PFLAG_INT, 'v'}, {"vmodule", PFLAG_STRING, 0}, {"write-config-to", PFLAG_STRING, 0},
 };
 
 static const char *last_flag(json_t *flags, const char *name)
