@@ -6,6 +6,13 @@
 #include "base/xalloc.h"
 #include "base/banned.h"
 
+/*
+ * Every kubelet flag boxaudit knows, so that "--flag value" splits as the
+ * kubelet splits it; checked against kubernetes/website
+ * command-line-tools-reference/kubelet.md (a65f9ac6, about v1.20) and
+ * cmd/kubelet/app/options/options.go (6785e9ed): no bool of either is
+ * missing.  A flag right after an unknown one is not trusted (pflag.h).
+ */
 static const struct pflag_def kubelet_flags[] = {
 	/* fields CIS section 4 looks at (typed) */
 	{"anonymous-auth", PFLAG_BOOL, 0},
@@ -52,6 +59,9 @@ static const struct pflag_def kubelet_flags[] = {
 	{"skip-headers", PFLAG_BOOL, 0}, {"skip-log-headers", PFLAG_BOOL, 0},
 	{"log-json-split-stream", PFLAG_BOOL, 0}, {"log-text-split-stream", PFLAG_BOOL, 0},
 	{"containerized", PFLAG_BOOL, 0}, {"allow-privileged", PFLAG_BOOL, 0},
+	{"contention-profiling", PFLAG_BOOL, 0}, {"experimental-logging-sanitization", PFLAG_BOOL, 0},
+	{"really-crash-for-testing", PFLAG_BOOL, 0}, {"redirect-container-streaming", PFLAG_BOOL, 0},
+	{"runonce", PFLAG_BOOL, 0},
 	{"enforce-node-allocatable", PFLAG_STRING, 0},
 	/* other flags that take a value */
 	{"v", PFLAG_INT, 'v'}, {"vmodule", PFLAG_STRING, 0}, {"log-backtrace-at", PFLAG_STRING, 0},
@@ -127,6 +137,9 @@ static const struct pflag_def kubelet_flags[] = {
 	{"shutdown-grace-period", PFLAG_STRING, 0},
 	{"shutdown-grace-period-critical-pods", PFLAG_STRING, 0},
 	{"pod-max-pids-per-core", PFLAG_STRING, 0},
+	{"azure-container-registry-config", PFLAG_STRING, 0}, {"chaos-chance", PFLAG_STRING, 0},
+	{"experimental-bootstrap-kubeconfig", PFLAG_STRING, 0},
+	{"master-service-namespace", PFLAG_STRING, 0}, {"minimum-image-ttl-duration", PFLAG_STRING, 0},
 };
 #define NKUBELET_FLAGS (sizeof(kubelet_flags) / sizeof(kubelet_flags[0]))
 
