@@ -114,6 +114,16 @@ static int ensure_parent(struct apply *a, const char *path, mode_t mode, char **
 	return rc;
 }
 
+/* Write text (NULL: an earlier step failed, with *err) and say what came of it. */
+static void write_reported(struct apply *a, const char *path, const char *text, mode_t mode,
+			   const json_t *checks, char **err)
+{
+	if (text && rootfs_write_file(&a->root, path, text, strlen(text), mode, err) == 0)
+		report_action(a, 1, "file", path, checks, NULL);
+	else
+		report_action(a, 0, "file", path, NULL, *err);
+}
+
 static json_t *all_checks(const json_t *map)
 {
 	json_t *out = json_array();
@@ -139,11 +149,7 @@ static void apply_daemon_json(struct apply *a, const json_t *dj)
 		json_t *merged = kube_merge_patch(cur, json_object_get(dj, "patch"));
 		char *out = json_dumps(merged, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 		char *nl = xasprintf("%s\n", out);
-		if (ensure_parent(a, path, 0755, &err) == 0 &&
-		    rootfs_write_file(&a->root, path, nl, strlen(nl), 0644, &err) == 0)
-			report_action(a, 1, "file", path, checks, NULL);
-		else
-			report_action(a, 0, "file", path, NULL, err);
+		write_reported(a, path, ensure_parent(a, path, 0755, &err) == 0 ? nl : NULL, 0644, checks, &err);
 		free(out);
 		free(nl);
 		json_decref(merged);
@@ -177,16 +183,9 @@ static void apply_kubelet(struct apply *a, const json_t *kl)
 			json_decref(old);
 		}
 	}
-	if (patch) {
-		char *out = fixplan_dropin_text(patch, json_object_get(kl, "fields"));
-		if (rootfs_write_file(&a->root, path, out, strlen(out), 0644, &err) == 0)
-			report_action(a, 1, "file", path, checks, NULL);
-		else
-			report_action(a, 0, "file", path, NULL, err);
-		free(out);
-	} else {
-		report_action(a, 0, "file", path, NULL, err);
-	}
+	char *out = patch ? fixplan_dropin_text(patch, json_object_get(kl, "fields")) : NULL;
+	write_reported(a, path, out, 0644, checks, &err);
+	free(out);
 	json_decref(patch);
 	free(text);
 	free(err);
@@ -203,17 +202,12 @@ static void apply_audit(struct apply *a, const json_t *rules)
 	json_array_foreach(rules, i, e)
 		json_array_extend(checks, json_object_get(e, "checks"));
 	char *text = NULL;
+	char *out = NULL;
 	if (rootfs_mkdir(&a->root, "/etc/audit", 0750, &err) == 0 &&
-	    rootfs_mkdir(&a->root, "/etc/audit/rules.d", 0750, &err) == 0 && (text = read_root(a, path, &err))) {
-		char *out = fixplan_audit_text(rules, text);
-		if (rootfs_write_file(&a->root, path, out, strlen(out), 0640, &err) == 0)
-			report_action(a, 1, "file", path, checks, NULL);
-		else
-			report_action(a, 0, "file", path, NULL, err);
-		free(out);
-	} else {
-		report_action(a, 0, "file", path, NULL, err);
-	}
+	    rootfs_mkdir(&a->root, "/etc/audit/rules.d", 0750, &err) == 0 && (text = read_root(a, path, &err)))
+		out = fixplan_audit_text(rules, text);
+	write_reported(a, path, out, 0640, checks, &err);
+	free(out);
 	free(text);
 	free(err);
 	json_decref(checks);
