@@ -91,6 +91,15 @@ static void note(struct ctx *x, const char *kind, const json_t *c, const char *t
 	free(key);
 }
 
+/* A note of one line from t, which it frees: a target no fix can name. */
+static void note_by_hand(struct ctx *x, const char *kind, const json_t *c, char *t)
+{
+	char *l = one_line(t);
+	note(x, kind, c, l, NULL);
+	free(l);
+	free(t);
+}
+
 static json_t *failing_targets(const json_t *c)
 {
 	json_t *t = json_array();
@@ -340,12 +349,8 @@ static int plan_audit(struct ctx *x, const json_t *c, const json_t *fix, const c
 			continue;
 		const char *p = str(f, "target");
 		if (!plain_path(p) || strpbrk(p, " ")) {
-			char *t = xasprintf("no watch rule can be written for '%s' (not an absolute path on one "
-					    "line without spaces): add one by hand.", p);
-			char *l = one_line(t);
-			note(x, "audit", c, l, NULL);
-			free(l);
-			free(t);
+			note_by_hand(x, "audit", c, xasprintf("no watch rule can be written for '%s' (not an absolute "
+							       "path on one line without spaces): add one by hand.", p));
 			all = 0;
 			continue;
 		}
@@ -386,12 +391,8 @@ static int plan_files(struct ctx *x, const json_t *c, const json_t *fix, const c
 			continue;
 		const char *p = str(f, "target");
 		if (!plain_path(p)) {
-			char *t = xasprintf("'%s' cannot be written on one line of fix.sh: change it by hand "
-					    "(%s).", p, *owner ? owner : str(fix, "chmod"));
-			char *l = one_line(t);
-			note(x, "file", c, l, NULL);
-			free(l);
-			free(t);
+			note_by_hand(x, "file", c, xasprintf("'%s' cannot be written on one line of fix.sh: change it "
+							      "by hand (%s).", p, *owner ? owner : str(fix, "chmod")));
 			all = 0;
 			continue;
 		}
