@@ -220,4 +220,16 @@ assert s["featureGates"]["value"].get("SomeOtherGate") is True, s["featureGates"
 PYEOF
 check "config-dir: the checks the drop-in fixes pass" sh -c '
 	for i in 4.2.1 4.2.11 4.2.12 4.2.14; do test "$(jq -r ".checks[] | select(.id == \"$i\") | .status" "$1")" = PASS || exit 1; done' _ "$T/configdir.after.json"
+# ---- a file name no line of fix.sh can hold: a note, never a broken script ----
+N=$T/names
+tree "$N" docker/docker-insecure
+nl_name=$(printf 'bad\nname.crt')
+printf 'x\n' > "$N/root/etc/docker/certs.d/reg:5000/$nl_name"
+chmod 0666 "$N/root/etc/docker/certs.d/reg:5000/$nl_name"
+"$BOXAUDIT" --root "$N/root" --no-api --benchmark cis-docker-1.8.0 --format json > "$T/names.json"
+"$BOXAUDIT" remediate "$T/names.json" -o "$T/names.plan" > /dev/null 2>&1; rc=$?
+rc_is 0 "names: remediate -o DIR with a file name holding a newline"
+check "names: NOTES.md says to change it by hand, on one line" \
+	grep -q "reg:5000/bad name.crt' cannot be written on one line of fix.sh: change it by hand" "$T/names.plan/NOTES.md"
+check "names: fix.sh never names it and still parses" sh -c '! grep -q "bad" "$1" && sh -n "$1"' _ "$T/names.plan/fix.sh"
 done_testing
