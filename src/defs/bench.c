@@ -221,15 +221,7 @@ int bench_parse(struct loader *l, yaml_node_t *rootn)
 		}
 	}
 	if (rc < 0) {
-		free(b->id);
-		free(b->title);
-		free(b->version);
-		free(b->platform);
-		free(b->extends);
-		free(b->selects_from);
-		json_decref(b->raw);
-		json_decref(b->sections);
-		free(b);
+		benchmark_free(b);
 		return -1;
 	}
 	if (!b->sections)

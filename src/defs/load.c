@@ -153,6 +153,22 @@ int defs_load_dir(struct defs *d, const char *dir)
 	return load_dir(d, dir, 0);
 }
 
+void benchmark_free(struct benchmark *b)
+{
+	for (size_t k = 0; k < b->nchecks; k++)
+		check_release(&b->checks[k]);
+	free(b->checks);
+	free(b->id);
+	free(b->title);
+	free(b->version);
+	free(b->platform);
+	free(b->extends);
+	free(b->selects_from);
+	json_decref(b->sections);
+	json_decref(b->raw);
+	free(b);
+}
+
 void defs_release(struct defs *d)
 {
 	for (size_t i = 0; i < d->nplatforms; i++)
@@ -164,21 +180,8 @@ void defs_release(struct defs *d)
 	for (size_t i = 0; i < d->nrules; i++)
 		rule_free(d->rules[i]);
 	free(d->rules);
-	for (size_t i = 0; i < d->nbenches; i++) {
-		struct benchmark *b = d->benches[i];
-		for (size_t k = 0; k < b->nchecks; k++)
-			check_release(&b->checks[k]);
-		free(b->checks);
-		free(b->id);
-		free(b->title);
-		free(b->version);
-		free(b->platform);
-		free(b->extends);
-		free(b->selects_from);
-		json_decref(b->sections);
-		json_decref(b->raw);
-		free(b);
-	}
+	for (size_t i = 0; i < d->nbenches; i++)
+		benchmark_free(d->benches[i]);
 	free(d->benches);
 	for (size_t i = 0; i < d->nfiles; i++)
 		free(d->files[i]);

@@ -64,4 +64,7 @@ void component_free(struct component *c);
 /* resolve.c */
 void check_release(struct check *c);
 
+/* load.c: a benchmark and everything it owns (its checks too). */
+void benchmark_free(struct benchmark *b);
+
 #endif
