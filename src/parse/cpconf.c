@@ -200,7 +200,9 @@ static json_t *from_raws(const struct cp_setting *st, json_t *raws, const char *
 static json_t *shadowed_error(const struct cp_input *in, const char *flag, json_t *by)
 {
 	char *m = pflag_shadow_reason(flag, json_string_value(by), in->component ? in->component : "the component");
-	json_t *e = json_pack("{s:s}", "error", m);
+	char *src = xasprintf("%s--%s", in->flag_origin ? in->flag_origin : "argv:", flag);
+	json_t *e = json_pack("{s:s,s:s}", "error", m, "source", src);
+	free(src);
 	free(m);
 	return e;
 }

@@ -334,12 +334,14 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		const char *by = json_string_value(json_object_get(a->pf.shadowed, f->flag));
 		if (by) {
 			char *why = pflag_shadow_reason(f->flag, by, "the kubelet");
-			json_object_set_new(settings, f->path, json_pack("{s:s}", "error", why));
+			char *fsrc = xasprintf("argv:--%s", f->flag);
+			json_object_set_new(settings, f->path, json_pack("{s:s,s:s}", "error", why, "source", fsrc));
 			if (f->type == KT_DURATION) {
 				char *key = xasprintf("%s_ns", f->path);
-				json_object_set_new(settings, key, json_pack("{s:s}", "error", why));
+				json_object_set_new(settings, key, json_pack("{s:s,s:s}", "error", why, "source", fsrc));
 				free(key);
 			}
+			free(fsrc);
 			if (f->type == KT_MAP_BOOL)
 				gates_why = xstrdup(why);
 			json_array_append_new(e.errors, json_string(why));
@@ -463,7 +465,7 @@ json_t *kubelet_effective(const struct kube_schema *schema, const struct kubelet
 		char *src = xasprintf("argv:--%s", fs->flag);
 		if (by) {
 			char *why = pflag_shadow_reason(fs->flag, by, "the kubelet");
-			json_object_set_new(settings, fs->flag, json_pack("{s:s}", "error", why));
+			json_object_set_new(settings, fs->flag, json_pack("{s:s,s:s}", "error", why, "source", src));
 			free(why);
 		} else if (val)
 			json_object_set_new(settings, fs->flag, setting_new(json_string(val), src));
