@@ -18,6 +18,7 @@ bin=${BOXAUDIT:-$(cd "$(dirname "$0")/../.." && pwd)/boxaudit}
 etcd=$(command -v etcd) || { echo "1..0 # SKIP no etcd (apt-get install etcd-server)"; exit 77; }
 command -v openssl >/dev/null || { echo "1..0 # SKIP no openssl"; exit 77; }
 command -v jq >/dev/null || { echo "1..0 # SKIP no jq"; exit 77; }
+live_lock
 # Another etcd on the host would make the live audit's choice ambiguous.
 if [ -n "$(ps -eo comm= | grep -x etcd)" ]; then echo "1..0 # SKIP an etcd is already running"; exit 77; fi
 

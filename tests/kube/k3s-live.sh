@@ -14,6 +14,7 @@ build=${top_builddir:-$top}
 bin=${BOXAUDIT:-$build/boxaudit}
 . "$(dirname "$0")/lib.sh"
 needs_standin
+live_lock
 for c in k3s rke2 kubelet kube-apiserver; do
 	if [ -n "$(ps -eo comm= | grep -x "$c")" ]; then echo "1..0 # SKIP a $c is already running"; exit 77; fi
 done

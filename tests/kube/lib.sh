@@ -15,6 +15,17 @@ expect() {
 	fi
 }
 
+# live_lock: one live Kubernetes test at a time.  They start processes of
+# the same names and skip when one is running, so under make -j they wait
+# for each other: the lock (in the build tree, never a shared directory) is
+# held on fd 9 until this test and every process it started, which inherit
+# the descriptor, have exited.  Without flock(1), no lock.
+live_lock() {
+	command -v flock >/dev/null || return 0
+	exec 9>"${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/kube/.live.lock"
+	flock -w 900 9 || echo "# the live-test lock was not free after 15 minutes: going on" >&2
+}
+
 # needs_standin: skip (77) unless root, with the stand-in binary and jq;
 # sets $fake.  Needs $build.
 needs_standin() {
